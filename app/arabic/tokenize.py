@@ -1,0 +1,39 @@
+"""Word boundaries for Arabic text, with offsets into the original string.
+
+Tokens are found on the *original* text (tashkeel and tatweel count as part of a word), so that a
+token's (start, end) can be used to highlight the displayed text without re-mapping offsets.
+Scripts never share a token: `ب16` is `ب` + `16`, `COVIDكورونا` is `COVID` + `كورونا`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+_ARABIC = "\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"
+_MARKS = "\u064b-\u0652\u0670\u0640"
+_DIGITS = "0-9\u0660-\u0669\u06f0-\u06f9"
+WORD_RE = re.compile(
+    rf"[{_ARABIC}][{_ARABIC}{_MARKS}]*"  # an Arabic word (diacritics inside it kept)
+    rf"|[{_DIGITS}]+"  # a number
+    rf"|[^\W\d_{_ARABIC}{_MARKS}]+"  # a word in any other script (Latin, …)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One word of the original text: `text[start:end] == surface`."""
+
+    surface: str
+    start: int
+    end: int
+
+
+def spans(text: str) -> Iterator[Span]:
+    """Yield every word of `text` with its offsets, in order."""
+    for m in WORD_RE.finditer(text):
+        yield Span(m.group(0), m.start(), m.end())
+
+
+def words(text: str) -> list[str]:
+    return [m.group(0) for m in WORD_RE.finditer(text)]
