@@ -21,9 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.config import Settings
+from app.arabic.glue import using_vocabulary
 from app.db import migrate, session_factory
 from app.models import PlaceMention, Report
 from app.search.index import ArchiveIndex, document_for
+from app.search.vocabulary import BatchVocabulary, count_documents
 
 
 @dataclass
@@ -63,10 +65,13 @@ class Archive:
             try:
                 session.add_all(reports)
                 session.flush()
+                # Glued words split against the archive's vocabulary: the index plus this batch.
+                vocab = BatchVocabulary(self.index.vocabulary(), count_documents(_text(r) for r in reports))
                 writer = self.index.writer()
                 try:
-                    for r in reports:
-                        writer.update_document(**document_for(r, (p.place_slug for p in r.places)))
+                    with using_vocabulary(vocab):
+                        for r in reports:
+                            writer.update_document(**document_for(r, (p.place_slug for p in r.places)))
                 except BaseException:
                     writer.cancel()
                     raise
@@ -81,12 +86,18 @@ class Archive:
                 raise
 
     def reindex(self, batch: int = 500) -> int:
-        """Rebuild the index from the database (a fresh index, swapped in as one commit)."""
+        """Rebuild the index from the database (a fresh index, swapped in as one commit).
+
+        Two passes: the first counts the archive's vocabulary (for glued words), so the rebuilt
+        index depends only on the reports, not on the order they were ingested in.
+        """
+        with self.sessions() as session:
+            vocab = count_documents((_text(r) for r in self._iter_reports(session, batch)), min_df=2)
         self.index.create()
         n = 0
         writer = self.index.writer()
         try:
-            with self.sessions() as session:
+            with self.sessions() as session, using_vocabulary(vocab):
                 for r in self._iter_reports(session, batch):
                     writer.add_document(**document_for(r, (p.place_slug for p in r.places)))
                     n += 1
@@ -122,7 +133,7 @@ class Archive:
         if todo:
             writer = self.index.writer()
             try:
-                with self.sessions() as session:
+                with self.sessions() as session, using_vocabulary(self.index.vocabulary()):
                     for r in self._iter_reports(session, 500, todo):
                         writer.update_document(**document_for(r, (p.place_slug for p in r.places)))
             except BaseException:
@@ -152,3 +163,7 @@ class Archive:
         with self.sessions() as session:
             rows = session.execute(select(PlaceMention.place_slug, func.count()).group_by(PlaceMention.place_slug))
             return {slug: n for slug, n in rows}
+
+
+def _text(report: Report) -> str:
+    return f"{report.title}\n{report.body}"

@@ -5,7 +5,9 @@ Two chains, one per index field family:
 - `surface_analyzer()`  folded surface forms (المدنيين stays المدنيين) — exact forms rank higher;
 - `stem_analyzer()`     folded light stems plus preposition-free variants — recall.
 
-Both tokenise the original text, so token offsets point into what the reader sees.
+Both tokenise the original text, so token offsets point into what the reader sees, and both
+split glued words (`glue.py`): the whole token stays at its position and its parts follow at
+consecutive positions (later tokens move up), so the phrase "الأمم المتحدة" finds الأممالمتحدة.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Iterator
 
 from whoosh.analysis import Filter, StopFilter, Token, Tokenizer
 
+from .glue import Splitter, Vocabulary, active_vocabulary
 from .normalise import fold, fold_keep_ta
 from .stem import stem_variants
 from .stopwords import stopwords
@@ -88,6 +91,57 @@ class LightStemFilter(Filter):
                 yield t
 
 
+_splitters: dict[int, Splitter] = {}
+
+
+def splitter_for(vocab: Vocabulary | None) -> Splitter:
+    """One cached `Splitter` per vocabulary object (per index generation or per batch)."""
+    key = id(vocab)
+    s = _splitters.get(key)
+    if s is None or s.vocab is not vocab and vocab is not None:
+        if len(_splitters) > 8:
+            _splitters.clear()
+        s = _splitters[key] = Splitter(vocab)
+    return s
+
+
+class GlueSplitFilter(Filter):
+    """After the whole of a glued token, its parts at consecutive positions (see `glue.py`).
+
+    Expects folded tokens (either fold); positions of later tokens shift by the number of
+    extra parts, so phrases spanning the glued token still line up.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        splitter = splitter_for(active_vocabulary())
+        shift = 0
+        for t in tokens:
+            if t.positions:
+                t.pos += shift
+            if t.stopped or len(t.text) < 6:
+                yield t
+                continue
+            parts = splitter.split(t.text.replace("ة", "ه"))
+            if not parts:
+                yield t
+                continue
+            # Parts are cut from the token as it is (ة kept for the stemmer where it was kept);
+            # their character span is the whole glued token's. (Later filters rewrite t.text.)
+            text, pos, i = t.text, t.pos if t.positions else 0, 0
+            yield t
+            for k, part in enumerate(parts):
+                t.text = text[i:i + len(part)]
+                i += len(part)
+                if t.positions:
+                    t.pos = pos + k
+                yield t
+            shift += len(parts) - 1
+            t.text = text
+
+
 def _stop_filter() -> StopFilter:
     # minsize=1: numbers such as "5" (5 ديسمبر) stay searchable; single letters are in the list.
     return StopFilter(stoplist=stopwords(), minsize=1, renumber=True)
@@ -95,12 +149,12 @@ def _stop_filter() -> StopFilter:
 
 def surface_analyzer():
     """Folded surface forms: the exact word a report used, for ranking exact matches first."""
-    return ArabicTokenizer() | FoldFilter() | _stop_filter()
+    return ArabicTokenizer() | FoldFilter() | _stop_filter() | GlueSplitFilter()
 
 
 def stem_analyzer():
     """Folded light stems with preposition variants: the recall field."""
-    return ArabicTokenizer() | FoldFilter(keep_ta=True) | _stop_filter() | LightStemFilter()
+    return ArabicTokenizer() | FoldFilter(keep_ta=True) | _stop_filter() | GlueSplitFilter() | LightStemFilter()
 
 
 def stem_terms(text: str) -> list[str]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -21,22 +22,45 @@ _SENTENCE = re.compile(r"[^.!?؟؛\n]+[.!?؟؛]*")
 
 @dataclass(frozen=True)
 class WordMatcher:
-    """Decides whether a word of the text matches the query (by stem or folded surface)."""
+    """Decides whether a word of the text matches the query (by stem, folded surface or prefix).
+
+    A glued word of the text (الأممالمتحدة) matches when one of its parts does — the same
+    `Splitter` the index used decides what the parts are — and is marked whole.
+    """
 
     stems: frozenset[str]
     surfaces: frozenset[str]
+    prefixes: frozenset[str] = frozenset()
+    splitter: Any = field(default=None, compare=False)
 
     @classmethod
-    def of(cls, stems: Iterable[str], surfaces: Iterable[str]) -> WordMatcher:
-        return cls(frozenset(stems), frozenset(surfaces))
+    def of(cls, stems: Iterable[str], surfaces: Iterable[str], prefixes: Iterable[str] = (),
+           splitter: Any = None) -> WordMatcher:
+        return cls(frozenset(stems), frozenset(surfaces), frozenset(prefixes), splitter)
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.surfaces)
+        return bool(self.stems or self.surfaces or self.prefixes)
+
+    def _matches_one(self, folded: str, keep_ta: str) -> bool:
+        if folded in self.surfaces:
+            return True
+        if any(s in self.stems for s in stem_variants(keep_ta)):
+            return True
+        return bool(self.prefixes) and any(folded.startswith(p) for p in self.prefixes)
 
     def matches(self, word: str) -> bool:
-        if fold(word) in self.surfaces:
+        folded, keep_ta = fold(word), fold_keep_ta(word)
+        if self._matches_one(folded, keep_ta):
             return True
-        return any(s in self.stems for s in stem_variants(fold_keep_ta(word)))
+        if self.splitter is not None and len(folded) >= 6:
+            parts = self.splitter.split(folded)
+            if parts:
+                i = 0
+                for p in parts:
+                    if self._matches_one(p, keep_ta[i:i + len(p)]):
+                        return True
+                    i += len(p)
+        return False
 
 
 def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.query import Term
+from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from app.models import Report
 
 from .schema import SCHEMA_VERSION, build_schema
+from .vocabulary import IndexVocabulary
 
 INDEX_NAME = "reports"
 _VERSION_FILE = "SIJILL_SCHEMA_VERSION"
@@ -56,6 +58,7 @@ class ArchiveIndex:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
+        self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
         self._ix = None
 
     # -- opening ---------------------------------------------------------------------------
@@ -108,14 +111,28 @@ class ArchiveIndex:
             if self._searcher is None:
                 self._searcher = self.open().searcher()
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                if isinstance(self._searcher.reader(), EmptyReader):
+                    # Whoosh cannot refresh a searcher opened on an empty index: open anew.
+                    self._searcher.close()
+                    self._searcher = self.open().searcher()
+                else:
+                    self._searcher = self._searcher.refresh()
             return self._searcher
+
+    def vocabulary(self) -> IndexVocabulary:
+        """The archive's vocabulary as of the current generation (see `vocabulary.py`)."""
+        s = self.searcher()
+        with self._lock:
+            if self._vocabulary is None or self._vocabulary[0] is not s:
+                self._vocabulary = (s, IndexVocabulary(s.reader()))
+            return self._vocabulary[1]
 
     def close_searcher(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+            self._vocabulary = None
 
     def entries(self) -> dict[str, str]:
         """id → sha256 for every document in the index."""

@@ -11,7 +11,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from app.arabic.analyzer import stem_analyzer, surface_analyzer
 
 #: Bumped whenever the analysis or schema changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:

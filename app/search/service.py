@@ -13,7 +13,7 @@ from whoosh.searching import Searcher
 from app.archive import Archive
 from app.models import DateMention, Report
 
-from .highlight import WordMatcher, snippet
+from .highlight import snippet
 from .index import published_key
 from .params import SearchParams
 from .query import ParsedQuery, parse
@@ -128,8 +128,12 @@ class SearchService:
         return docs
 
     # -- the service -------------------------------------------------------------------------
+    def parse(self, q: str | None) -> ParsedQuery:
+        """Parse a query against the archive's current vocabulary (glued words)."""
+        return parse(q, self.archive.index.vocabulary())
+
     def search(self, p: SearchParams) -> SearchPage:
-        parsed = parse(p.q)
+        parsed = self.parse(p.q)
         searcher = self.archive.index.searcher()
         if p.q.strip() and parsed.query is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
@@ -156,7 +160,7 @@ class SearchService:
     def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery, places: dict) -> list[Hit]:
         if not ids:
             return []
-        matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
+        matcher = parsed.word_matcher()
         with self.archive.session() as s:
             rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids)))}
         hits = []

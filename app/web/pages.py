@@ -6,9 +6,8 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from app.ingest.clean import paragraphs
-from app.search.highlight import WordMatcher, mark
+from app.search.highlight import mark
 from app.search.params import SearchParams
-from app.search.query import parse
 
 from .api import REPORT_ID
 
@@ -40,8 +39,8 @@ def report(request: Request, report_id: str):
     if r is None:
         raise HTTPException(404, "لا يوجد تقرير بهذا المعرّف")
     q = request.query_params.get("q", "")
-    parsed = parse(q)
-    matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
+    parsed = service.parse(q)
+    matcher = parsed.word_matcher()
     paras: list[Markup] = []
     marks = 0
     for text in paragraphs(r.body):
