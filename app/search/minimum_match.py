@@ -22,10 +22,11 @@ from whoosh.query import CompoundQuery
 class ScoredListMatcher(Matcher):
     """Pre-computed (docnum, score) pairs in docnum order."""
 
-    def __init__(self, ids: array, scores: array, i: int = 0):
+    def __init__(self, ids: array, scores: array, i: int = 0, top: float | None = None):
         self._ids = ids
         self._scores = scores
         self._i = i
+        self._top = max(scores) if top is None and len(scores) else (top or 0.0)
 
     def is_active(self) -> bool:
         return self._i < len(self._ids)
@@ -34,7 +35,23 @@ class ScoredListMatcher(Matcher):
         self._i = 0
 
     def copy(self) -> ScoredListMatcher:
-        return ScoredListMatcher(self._ids, self._scores, self._i)
+        return ScoredListMatcher(self._ids, self._scores, self._i, self._top)
+
+    # Quality: the best score in the list bounds every score, which lets Whoosh's collector skip
+    # this matcher once its top-k threshold is higher.
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def max_quality(self) -> float:
+        return self._top
+
+    def block_quality(self) -> float:
+        return self._top
+
+    def skip_to_quality(self, minquality: float) -> int:
+        if self._top <= minquality:
+            self._i = len(self._ids)
+        return 0
 
     def id(self) -> int:
         return self._ids[self._i]
@@ -70,7 +87,9 @@ class ScoredListMatcher(Matcher):
         raise NotImplementedError("pre-scored matcher has no postings values")
 
     def replace(self, minquality: float = 0):
-        return self if self.is_active() else matching.NullMatcher()
+        if not self.is_active() or (minquality and self._top < minquality):
+            return matching.NullMatcher()
+        return self
 
 
 class MinimumShouldMatch(CompoundQuery):

@@ -71,15 +71,15 @@ TITLE_FIELDS = (("title", "title_exact", TITLE_BOOST),)
 
 
 def minimum_should_match(n: int) -> int:
-    """How many of n query words a long query requires: all but a quarter, at least two.
+    """How many of n query words a long query requires: a quarter of them, rounded up.
 
-    Questions and pasted sentences carry words a relevant report need not repeat (verbs of the
-    question, a synonym): with 8 words, 6 must match; with 5, 4. The same rule as
-    Elasticsearch's "-25%" minimum_should_match.
+    Questions and pasted sentences carry words a relevant report need not repeat (the verb of
+    the question, a synonym, a detail the report gives differently), so the bar is low; BM25
+    still ranks reports that share more (and rarer) words first, and the quarter keeps out the
+    many reports that share one common word with a long question (and keeps the query fast).
+    The same rule as Elasticsearch's `minimum_should_match: "25%"`, rounded up.
     """
-    if n <= 2:
-        return n
-    return max(2, n - math.floor(n * 0.25))
+    return max(1, math.ceil(n * 0.25))
 
 
 # -- what a word is -------------------------------------------------------------------------------
