@@ -17,6 +17,8 @@ from .highlight import snippet
 from .index import published_key
 from .params import SearchParams
 from .query import ParsedQuery, parse
+from .ranking import WINDOW, demote_duplicates, spread_same_page
+from .suggest import FEW_RESULTS, corrections, display_form, rewrite
 
 
 @dataclass
@@ -82,6 +84,15 @@ class _Columns:
         for slug, docs in self.places.items():
             for d in docs:
                 self.doc_places.setdefault(d, []).append(slug)
+        self._groups = None
+
+    def dup_groups(self, searcher: Searcher):
+        """docnum → near-duplicate group, read from the index column (a lone report is its own group)."""
+        if self._groups is None:
+            reader = searcher.reader()
+            col = reader.column_reader("dup_group") if reader.has_column("dup_group") else None
+            self._groups = (lambda d: col[d] or None) if col is not None else (lambda d: None)
+        return self._groups
 
 
 class SearchService:
@@ -145,17 +156,41 @@ class SearchService:
             kwargs["sortedby"] = "published"
             kwargs["reverse"] = sort != "oldest"
         limit = p.page * p.per_page
-        results = searcher.search(query, limit=limit, filter=filt, **kwargs)
+        ranked_by_score = sort == "relevance" and parsed.query is not None
+        results = searcher.search(query, limit=max(limit, WINDOW) if ranked_by_score else limit, filter=filt, **kwargs)
         total = len(results)
-        page_hits = results[(p.page - 1) * p.per_page: limit]
+        ordered = list(results)
+        if ranked_by_score:
+            groups = self._cols(searcher).dup_groups(searcher)
+            ordered = demote_duplicates(ordered, lambda h: groups(h.docnum))
+        page_hits = ordered[(p.page - 1) * p.per_page: limit]
         docset = results.docs()
         cols = self._cols(searcher)
         ids = [h["id"] for h in page_hits]
-        scores = {h["id"]: (h.score if sort == "relevance" and parsed.query is not None else None) for h in page_hits}
+        scores = {h["id"]: (h.score if ranked_by_score else None) for h in page_hits}
         hits = self._hits(ids, scores, parsed, {h["id"]: cols.doc_places.get(h.docnum, []) for h in page_hits})
+        if ranked_by_score:
+            hits = spread_same_page(hits, lambda h: h.title, lambda h: h.snippet_html.striptags())
         facets = {"neighbourhood": self._place_facets(docset, cols)}
         histogram, unit = self._histogram(docset, cols)
-        return SearchPage(p, parsed, total, hits, facets, histogram, unit)
+        suggestion = None
+        if parsed.query is not None and total < FEW_RESULTS and p.page == 1:
+            suggestion = self._suggest(parsed, searcher)
+        return SearchPage(p, parsed, total, hits, facets, histogram, unit, suggestion)
+
+    def _suggest(self, parsed: ParsedQuery, searcher: Searcher) -> str | None:
+        """Did-you-mean (see `suggest.py`), written as the archive writes the corrected words."""
+        fixes = corrections(parsed, searcher.reader())
+        if not fixes:
+            return None
+        replacements = {}
+        for c in fixes:
+            postings = searcher.reader().postings("body_exact", c.folded)
+            rid = searcher.stored_fields(postings.id())["id"] if postings.is_active() else None
+            with self.archive.session() as s:
+                body = s.scalar(select(Report.body).where(Report.id == rid)) if rid else None
+            replacements[c.word.text] = display_form(c.folded, [body] if body else [])
+        return rewrite(parsed.text, replacements)
 
     def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery, places: dict) -> list[Hit]:
         if not ids:
