@@ -50,12 +50,12 @@ MAX_DEPTH = 12
 #: Field weights (BM25F): a title match counts more than a body match, and an exact (folded
 #: surface) form more than a stem match.
 TITLE_BOOST = 2.0
-EXACT_BOOST = 1.5
+EXACT_BOOST = 0.5
 #: A plain query with this many content words or more is "long" (see `minimum_should_match`).
 LONG_QUERY_WORDS = 5
 #: Proximity bonus: adjacent query words found within this many positions of each other.
 PROXIMITY_SLOP = 4
-PROXIMITY_BOOST = 0.5
+PROXIMITY_BOOST = 1.0
 PREFIX_MIN_LETTERS = 2
 #: A prefix expands to at most this many index terms (the most common first would need a scan).
 PREFIX_MAX_TERMS = 512
@@ -376,12 +376,22 @@ class _Parser:
         raise Malformed("عامل بلا كلمات")
 
 
-def _is_plain(node) -> bool:
+def _plain_units(node) -> list | None:
+    """The words and phrases of a query that only ANDs them (parentheses that group nothing
+    else are no-ops: a pasted sentence "(صلى الله عليه وسلم)" stays plain); None otherwise."""
     if isinstance(node, _Word):
-        return not node.prefix
+        return None if node.prefix else [node]
+    if isinstance(node, _Phrase):
+        return [node]
     if isinstance(node, _All):
-        return all(isinstance(x, _Word) and not x.prefix for x in node.items)
-    return False
+        out = []
+        for item in node.items:
+            units = _plain_units(item)
+            if units is None:
+                return None
+            out.extend(units)
+        return out
+    return None
 
 
 # -- building the Whoosh query --------------------------------------------------------------------
@@ -580,14 +590,26 @@ def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query:
     if node is None:
         return parsed
     builder = _Builder(parsed, splitter)
-    if _is_plain(node):
-        items = node.items if isinstance(node, _All) else [node]
-        ws = [w for item in items for w in builder.analyse(item.text)]
-        parsed.words.extend(ws)
-        if ws:
-            n = len(ws)
+    units = _plain_units(node)
+    if units is not None:
+        # Words and phrases, all of them wanted: every one required, or — for a long query —
+        # a minimum-should-match over them (a phrase counts as one unit).
+        clauses: list[Query] = []
+        ws: list[QueryWord] = []
+        for unit in units:
+            found = builder.analyse(unit.text)
+            if not found:
+                continue
+            parsed.words.extend(found)
+            if isinstance(unit, _Phrase) and len(found) > 1:
+                parsed.phrases.append(found)
+                clauses.append(phrase_query(found))
+            else:
+                ws.extend(found)
+                clauses.extend(word_query(w) for w in found)
+        if clauses:
+            n = len(clauses)
             is_long = long_query if long_query is not None else n >= LONG_QUERY_WORDS
-            clauses = [word_query(w) for w in ws]
             if is_long and n > 1:
                 k = minimum_should_match(n)
                 parsed.mode, parsed.minimum_match = "long", k
