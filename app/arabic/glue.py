@@ -17,7 +17,7 @@ part of, while a missed split only costs recall on damaged text. Measured on 10,
 news and encyclopaedia text, where transliterated names (دافيدسون, لاريجاني) and article-bearing
 words (المبين, المخارج) are the usual traps:
 
-1. only Arabic words of at least six letters (two parts of three letters or more);
+1. only Arabic words of six to thirty letters (two parts of three letters or more);
 2. the whole must be rare: not in the lexicon, not a stopword, in at most `rare_max` reports and
    at least `RARITY_RATIO` times rarer than its rarest part;
 3. the whole must not be a known word once clitics are removed: conjunction, preposition,
@@ -46,6 +46,8 @@ from .normalise import fold
 from .stopwords import stopwords
 
 MIN_LENGTH = 6
+#: Longer tokens are not words glued together but debris (or an attack): never segmented.
+MAX_LENGTH = 30
 MIN_PART = 3
 #: The whole must be this many times rarer than its rarest part.
 RARITY_RATIO = 20
@@ -178,7 +180,7 @@ class Splitter:
     # -- splitting -------------------------------------------------------------------------------
     def split(self, word: str) -> tuple[str, ...] | None:
         """The parts of a glued folded word, or None when it should stay whole."""
-        if len(word) < MIN_LENGTH:
+        if not MIN_LENGTH <= len(word) <= MAX_LENGTH:
             return None
         cached = self._splits.get(word, False)
         if cached is not False:

@@ -32,6 +32,7 @@ class WordMatcher:
     surfaces: frozenset[str]
     prefixes: frozenset[str] = frozenset()
     splitter: Any = field(default=None, compare=False)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, stems: Iterable[str], surfaces: Iterable[str], prefixes: Iterable[str] = (),
@@ -49,6 +50,16 @@ class WordMatcher:
         return bool(self.prefixes) and any(folded.startswith(p) for p in self.prefixes)
 
     def matches(self, word: str) -> bool:
+        # Words repeat within and across snippets: remember each verdict.
+        cache = self._cache
+        hit = cache.get(word)
+        if hit is None:
+            if len(cache) > 50_000:
+                cache.clear()
+            hit = cache[word] = self._matches(word)
+        return hit
+
+    def _matches(self, word: str) -> bool:
         folded, keep_ta = fold(word), fold_keep_ta(word)
         if self._matches_one(folded, keep_ta):
             return True

@@ -233,14 +233,14 @@ _NOTE_PLAIN = "تعذّر فهم صيغة الاستعلام ({reason})، فقُ
 def sanitise(text: str) -> tuple[str, list[str]]:
     """Drop control and bidi-format characters; cap the length. Returns (text, notes)."""
     notes: list[str] = []
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text.rfind(" ", 0, MAX_QUERY_CHARS)
+        text = text[: cut if cut > MAX_QUERY_CHARS // 2 else MAX_QUERY_CHARS]
+        notes.append(f"الاستعلام طويل جدا: استُخدمت أول {MAX_QUERY_CHARS} حرف منه.")
     cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") else c
                       for c in text)
     if cleaned.split() != text.split():
         notes.append("أُزيلت محارف تحكم أو اتجاه غير مرئية من الاستعلام.")
-    if len(cleaned) > MAX_QUERY_CHARS:
-        cut = cleaned.rfind(" ", 0, MAX_QUERY_CHARS)
-        cleaned = cleaned[: cut if cut > MAX_QUERY_CHARS // 2 else MAX_QUERY_CHARS]
-        notes.append(f"الاستعلام طويل جدا: استُخدمت أول {MAX_QUERY_CHARS} حرف منه.")
     return " ".join(cleaned.split()), notes
 
 

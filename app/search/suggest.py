@@ -28,6 +28,10 @@ FEW_RESULTS = 3
 RARE = 2
 #: A correction must be this many times more frequent than the word typed.
 MARGIN = 5
+#: Only words of this length are corrected (the Levenshtein automaton grows with the word), and
+#: at most this many words per query.
+MAX_WORD_LENGTH = 20
+MAX_WORDS = 4
 CONFUSABLE = [set(p) for p in ("ضظ", "ذز", "ثس", "صس", "طت", "قك", "حه", "عء", "ضد", "ظز")]
 
 
@@ -69,8 +73,10 @@ def corrections(parsed: ParsedQuery, reader) -> list[Correction]:
     out: list[Correction] = []
     seen: set[str] = set()
     for w in parsed.words:
-        if w.prefix or w.parts or w.surface in seen or len(w.surface) < 3:
+        if w.prefix or w.parts or w.surface in seen or not 3 <= len(w.surface) <= MAX_WORD_LENGTH:
             continue
+        if len(seen) >= MAX_WORDS:
+            break
         seen.add(w.surface)
         own = _word_df(reader, w)
         if own >= RARE:
