@@ -130,7 +130,7 @@ def build_index(system: str, docs: list[dict], path: Path) -> float:
         with using_vocabulary(vocab):
             for d in docs:
                 w.add_document(id=d["id"], sha256="", title=d["title"], body=d["text"],
-                               title_exact=d["title"], body_exact=d["text"], published=0, places="",
+                               title_exact=d["title"], body_exact=d["text"], body_pairs=d["text"], published=0, places="",
                                dup_group=d["id"])
         w.commit()
     else:

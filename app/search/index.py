@@ -39,6 +39,7 @@ def document_for(report: Report, place_slugs: Iterable[str]) -> dict:
         "body": report.body,
         "title_exact": report.title,
         "body_exact": report.body,
+        "body_pairs": report.body,
         "published": published_key(report.published),
         "places": ",".join(sorted(set(place_slugs))),
         "dup_group": report.dup_group or report.id,

@@ -21,7 +21,7 @@ Ranking is built into the query (the same query serves pages, API and the benchm
 - each word matches its light stems (`title`, `body`) and its folded surface form
   (`title_exact`, `body_exact`, weighted `EXACT_BOOST` higher), so an exact form outranks a
   stem match; titles weigh `TITLE_BOOST` times the body;
-- query words found near each other (within `PROXIMITY_SLOP` positions, either order) add a
+- query words found near each other (within two words, either order: `body_pairs`) add a
   bonus (`PROXIMITY_BOOST`), so a report about "قصف مستشفى" beats one that mentions قصف and
   مستشفى paragraphs apart;
 - a glued query word (`الأممالمتحدة`) matches itself or its parts as a phrase.
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, AndMaybe, AndNot, Every, Or, Prefix, Query, Sequence, Term
 
-from app.arabic.analyzer import splitter_for
+from app.arabic.analyzer import pair_term, splitter_for
 from app.arabic.glue import Splitter, Vocabulary, active_vocabulary
 from app.arabic.normalise import fold, fold_keep_ta, fold_ta
 from app.arabic.stem import stem_variants, strip_prefix
@@ -53,9 +53,8 @@ TITLE_BOOST = 2.0
 EXACT_BOOST = 0.5
 #: A plain query with this many content words or more is "long" (see `minimum_should_match`).
 LONG_QUERY_WORDS = 5
-#: Proximity bonus: adjacent query words found within this many positions of each other.
-PROXIMITY_SLOP = 4
-PROXIMITY_BOOST = 1.0
+#: Proximity bonus: neighbouring query words found within two words of each other (`body_pairs`).
+PROXIMITY_BOOST = 2.0
 PREFIX_MIN_LETTERS = 2
 #: A prefix expands to at most this many index terms (the most common first would need a scan).
 PREFIX_MAX_TERMS = 512
@@ -554,16 +553,21 @@ def phrase_query(ws: list[QueryWord], fields=ALL_FIELDS) -> Query:
 
 
 def proximity_query(ws: list[QueryWord]) -> Query | None:
-    """A bonus for each pair of neighbouring query words found close together in the body."""
-    pairs = []
+    """A bonus for each pair of neighbouring query words found close together in the body.
+
+    Looked up in `body_pairs` (pairs of stems indexed when within two words of each other, in
+    either order), so proximity costs term lookups, not position reads.
+    """
+    terms: list[Query] = []
     simple = [w for w in ws if not w.prefix and not w.parts]
     for a, b in zip(simple, simple[1:]):
-        qa = Or([Term("body", s) for s in a.stems])
-        qb = Or([Term("body", s) for s in b.stems])
-        pairs.append(Sequence([qa, qb], slop=PROXIMITY_SLOP, ordered=False))
-    if not pairs:
+        for sa in a.stems:
+            for sb in b.stems:
+                if sa != sb:
+                    terms.append(Term("body_pairs", pair_term(sa, sb)))
+    if not terms:
         return None
-    return Or(pairs, boost=PROXIMITY_BOOST) if len(pairs) > 1 else pairs[0].with_boost(PROXIMITY_BOOST)
+    return Or(terms, boost=PROXIMITY_BOOST) if len(terms) > 1 else terms[0].with_boost(PROXIMITY_BOOST)
 
 
 # -- the entry point ------------------------------------------------------------------------------

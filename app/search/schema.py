@@ -1,17 +1,18 @@
 """The Whoosh schema.
 
 Two field families over the same text: `title`/`body` hold light stems (recall), and
-`title_exact`/`body_exact` hold folded surface forms, so an exact form can outrank a stem match.
+`title_exact`/`body_exact` hold folded surface forms, so an exact form can outrank a stem match;
+`body_pairs` holds pairs of neighbouring stems, so words found close together score higher.
 Stored fields are kept slim (id and sha256 only): snippets and pages read the text from the database.
 """
 from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from app.arabic.analyzer import stem_analyzer, surface_analyzer
+from app.arabic.analyzer import proximity_analyzer, stem_analyzer, surface_analyzer
 
 #: Bumped whenever the analysis or schema changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:
@@ -24,6 +25,8 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=stem, phrase=True),
         title_exact=TEXT(analyzer=surface, phrase=False),
         body_exact=TEXT(analyzer=surface, phrase=False),
+        # Pairs of stems within two words of each other, one term each: proximity by lookup.
+        body_pairs=TEXT(analyzer=proximity_analyzer(), phrase=False),
         # YYYYMMDD as an int (0 = unknown): sortable column for newest/oldest and the timeline.
         published=NUMERIC(int, bits=32, sortable=True, signed=False),
         # Gazetteer slugs, for the neighbourhood filter and facet counts.
