@@ -51,6 +51,7 @@ from app.arabic.glue import using_vocabulary  # noqa: E402
 from app.search.minimum_match import MinimumShouldMatch  # noqa: E402
 from app.search.query import TITLE_BOOST, minimum_should_match, parse  # noqa: E402
 from app.search.schema import SCHEMA_VERSION, build_schema  # noqa: E402
+from app.search.suggest import Corrector  # noqa: E402
 from app.search.vocabulary import IndexVocabulary, count_documents  # noqa: E402
 from bench.analyzers import BASELINES  # noqa: E402
 
@@ -170,12 +171,13 @@ def run_system(system: str, ix, queries, qrels, limit: int = 100):
     ids = {n: f["id"] for n, f in searcher.reader().iter_docs()}
     analyzer = BASELINES[system]() if system != "sijill" else None
     vocab = IndexVocabulary(reader) if system == "sijill" else None
+    corrector = Corrector(reader) if system == "sijill" else None
     metrics = {"ndcg10": [], "mrr10": [], "recall100": [], "ms": []}
     runs = {}
     for q in queries:
         t0 = time.perf_counter()
         if system == "sijill":
-            query = parse(q["query"], vocab, long_query=True).query
+            query = parse(q["query"], vocab, long_query=True, corrector=corrector).query
         else:
             query = baseline_query(system, analyzer, q["query"])
         ranked: list[str] = []

@@ -13,7 +13,8 @@ same position (never replacing the light10 stem, so nothing light10 finds is los
 
 - an attached pronoun (ـه ـها ـهم ـهما ـهن ـكم ـكما ـنا) comes *after* the plural/feminine
   ending, so it is removed first: مقالاته → مقالات → مقال (light10 stops at مقالات), قواتهم → قو;
-  and ta marbuta is written ت before it: عاصمتها → عاصمة → عاصم (light10: عاصمت);
+  and ta marbuta is written ت before it: عاصمتها → عاصمة → عاصم (light10: عاصمت), and a final
+  hamza sits on و or ي before it: أسماؤه → أسماء;
 - the accusative tanween alef (كبيراً, عموداً, سابقا) is dropped on words of five letters or more
   whose alef does not follow ي (so روسيا, سوريا, تركيا, ضحايا keep theirs): كبيرا → كبير.
 
@@ -72,6 +73,8 @@ def _enclitic_variants(rest: str) -> list[str]:
     for p in PRONOUNS:
         if rest.endswith(p) and len(rest) - len(p) >= 3:
             base = rest[: -len(p)]
+            if base[-1] in "ؤئ":  # the hamza's seat follows the case vowel: أسماؤه/أسمائه → أسماء
+                base = base[:-1] + "ء"
             out.append(fold_ta(strip_suffixes(base)))
             if base.endswith("ت") and not base.endswith("ات"):
                 guess = fold_ta(strip_suffixes(base[:-1] + "ة"))

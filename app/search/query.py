@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh.query import And, AndMaybe, AndNot, Every, Or, Prefix, Query, Sequence, Term
@@ -140,6 +141,8 @@ class ParsedQuery:
     #: "all" (every word required), "long" (minimum-should-match), "structured" (operators used)
     mode: str = "all"
     minimum_match: int | None = None
+    #: Words of a long query the archive does not use, and the spelling searched as well.
+    corrections: list[tuple[str, str]] = field(default_factory=list)
     splitter: Splitter | None = None
 
     @property
@@ -570,14 +573,31 @@ def proximity_query(ws: list[QueryWord]) -> Query | None:
     return Or(terms, boost=PROXIMITY_BOOST) if len(terms) > 1 else terms[0].with_boost(PROXIMITY_BOOST)
 
 
+def _with_correction(clause: Query, w: QueryWord, corrector, parsed: ParsedQuery, splitter: Splitter) -> Query:
+    """The clause for `w`, or — if the archive never uses `w` — `w` or its archive spelling."""
+    fixed = corrector(w)
+    if not fixed:
+        return clause
+    alt = analyse_word(fixed, splitter)
+    if alt is None:
+        return clause
+    parsed.corrections.append((w.text, fixed))
+    parsed.notes.append(f"«{w.text}» لا ترد في الأرشيف: بُحث أيضا عن «{fixed}».")
+    return Or([clause, word_query(alt)])
+
+
 # -- the entry point ------------------------------------------------------------------------------
 
 
-def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query: bool | None = None) -> ParsedQuery:
+def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query: bool | None = None,
+          corrector: Callable[[QueryWord], str | None] | None = None) -> ParsedQuery:
     """Parse a user query (never raises). Returns query=None when there is nothing to search for.
 
     `vocabulary` is the archive's (for glued words); `long_query` forces (True) or forbids
     (False) minimum-should-match ranking for plain queries; by default it follows the length.
+    `corrector` (`suggest.Corrector`) gives the archive's spelling of a word it does not know: a
+    long query searches that spelling too (a short one keeps every word required and offers
+    did-you-mean instead).
     """
     raw = text or ""
     cleaned, notes = sanitise(raw)
@@ -599,6 +619,7 @@ def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query:
         # Words and phrases, all of them wanted: every one required, or — for a long query —
         # a minimum-should-match over them (a phrase counts as one unit).
         clauses: list[Query] = []
+        unit_words: list[QueryWord | None] = []  # the word of each clause (None for a phrase)
         ws: list[QueryWord] = []
         for unit in units:
             found = builder.analyse(unit.text)
@@ -608,12 +629,17 @@ def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query:
             if isinstance(unit, _Phrase) and len(found) > 1:
                 parsed.phrases.append(found)
                 clauses.append(phrase_query(found))
+                unit_words.append(None)
             else:
                 ws.extend(found)
                 clauses.extend(word_query(w) for w in found)
+                unit_words.extend(found)
         if clauses:
             n = len(clauses)
             is_long = long_query if long_query is not None else n >= LONG_QUERY_WORDS
+            if is_long and corrector is not None:
+                clauses = [_with_correction(c, w, corrector, parsed, splitter) if w is not None else c
+                           for c, w in zip(clauses, unit_words)]
             if is_long and n > 1:
                 k = minimum_should_match(n)
                 parsed.mode, parsed.minimum_match = "long", k

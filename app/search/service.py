@@ -18,7 +18,7 @@ from .index import published_key
 from .params import SearchParams
 from .query import ParsedQuery, parse
 from .ranking import WINDOW, demote_duplicates, spread_same_page
-from .suggest import FEW_RESULTS, corrections, display_form, rewrite
+from .suggest import FEW_RESULTS, Corrector, corrections, display_form, rewrite
 
 
 @dataclass
@@ -99,6 +99,7 @@ class SearchService:
     def __init__(self, archive: Archive):
         self.archive = archive
         self._columns: tuple[int, _Columns] | None = None
+        self._correctors: tuple[Searcher, Corrector] | None = None
         self._lock = threading.Lock()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -140,8 +141,15 @@ class SearchService:
 
     # -- the service -------------------------------------------------------------------------
     def parse(self, q: str | None) -> ParsedQuery:
-        """Parse a query against the archive's current vocabulary (glued words)."""
-        return parse(q, self.archive.index.vocabulary())
+        """Parse a query against the archive's current vocabulary (glued words, spellings)."""
+        return parse(q, self.archive.index.vocabulary(), corrector=self._corrector())
+
+    def _corrector(self) -> Corrector:
+        searcher = self.archive.index.searcher()
+        with self._lock:
+            if self._correctors is None or self._correctors[0] is not searcher:
+                self._correctors = (searcher, Corrector(searcher.reader()))
+            return self._correctors[1]
 
     def search(self, p: SearchParams) -> SearchPage:
         parsed = self.parse(p.q)

@@ -78,25 +78,53 @@ def corrections(parsed: ParsedQuery, reader) -> list[Correction]:
         if len(seen) >= MAX_WORDS:
             break
         seen.add(w.surface)
-        own = _word_df(reader, w)
-        if own >= RARE:
-            continue
-        best: tuple[int, str] | None = None
-        candidates = set(reader.terms_within(VOCABULARY_FIELD, w.surface, 1))
-        if len(w.surface) >= 8:
-            candidates.update(c for c in _confusable_pairs(w.surface)
-                              if reader.doc_frequency(VOCABULARY_FIELD, c))
-        for c in candidates:
-            if isinstance(c, bytes):
-                c = c.decode("utf-8")
-            if c == w.surface:
-                continue
-            df = reader.doc_frequency(VOCABULARY_FIELD, c)
-            if df > own and df >= own * MARGIN and (best is None or (df, c) > best):
-                best = (df, c)
+        best = _best_correction(reader, w)
         if best:
             out.append(Correction(w, best[1], best[0]))
     return out
+
+
+def _best_correction(reader, w: QueryWord) -> tuple[int, str] | None:
+    """(df, folded spelling) of the most frequent near spelling of an unknown word, or None."""
+    own = _word_df(reader, w)
+    if own >= RARE:
+        return None
+    candidates = set(reader.terms_within(VOCABULARY_FIELD, w.surface, 1))
+    if len(w.surface) >= 8:
+        candidates.update(c for c in _confusable_pairs(w.surface) if reader.doc_frequency(VOCABULARY_FIELD, c))
+    best: tuple[int, str] | None = None
+    for c in candidates:
+        if isinstance(c, bytes):
+            c = c.decode("utf-8")
+        if c == w.surface:
+            continue
+        df = reader.doc_frequency(VOCABULARY_FIELD, c)
+        if df > own and df >= own * MARGIN and (best is None or (df, c) > best):
+            best = (df, c)
+    return best
+
+
+class Corrector:
+    """Per index generation: the archive's spelling of a word it does not know (or None).
+
+    Used by long queries (`query.parse(corrector=…)`): a pasted question with a misspelled
+    name (بلجيكيا) also searches the spelling the archive uses (بلجيكا), and says so.
+    """
+
+    def __init__(self, reader):
+        self.reader = reader
+        self._cache: dict[str, str | None] = {}
+        self._ok = VOCABULARY_FIELD in reader.schema
+
+    def __call__(self, w: QueryWord) -> str | None:
+        if not self._ok or w.prefix or w.parts or not 4 <= len(w.surface) <= MAX_WORD_LENGTH:
+            return None
+        if w.surface not in self._cache:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            best = _best_correction(self.reader, w)
+            self._cache[w.surface] = best[1] if best else None
+        return self._cache[w.surface]
 
 
 def display_form(folded: str, texts) -> str:
