@@ -88,8 +88,33 @@ def _enclitic_variants(rest: str) -> list[str]:
     return out
 
 
+IMPERFECT = ("ي", "ت", "ن")
+
+
+def _verb_variants(rest: str) -> list[str]:
+    """The past-tense stem of an imperfect verb of the derived forms, whose past starts with ت or ا.
+
+    يتزوج/تتواجد → تزوج/تواجد (forms V, VI); يستخدم → استخدم (X); ينسحب/ينتقد → انسحب/انتقد (VII,
+    VIII with ن); يجتمع → اجتمع (VIII). A future سـ may come first (سيستخدم). Plural past ـوا
+    comes off (انسحبوا → انسحب). Nouns that happen to start with these letters get a variant no
+    other word has, so they lose nothing.
+    """
+    out: list[str] = []
+    w = rest[1:] if rest[:1] == "س" and rest[1:2] in IMPERFECT and len(rest) >= 6 else rest
+    if w[:1] in IMPERFECT and len(w) >= 5:
+        body = w[1:]
+        if body[0] == "ت":
+            out.append(body)
+        elif body.startswith("ست") or body[0] == "ن" or body[1] == "ت":
+            out.append("ا" + body)
+    if rest.endswith("وا") and len(rest) >= 5:
+        out.append(rest[:-2])
+    return [fold_ta(strip_suffixes(v)) for v in out]
+
+
 def _variants(rest: str, main: str) -> list[str]:
-    return [v for v in _enclitic_variants(rest) if v != main and len(v) >= 2]
+    found = _enclitic_variants(rest) + _verb_variants(rest)
+    return [v for v in dict.fromkeys(found) if v != main and len(v) >= 2]
 
 
 @lru_cache(maxsize=200_000)

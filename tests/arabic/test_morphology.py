@@ -35,3 +35,21 @@ def test_no_guess_where_the_letters_belong_to_the_word(word):
 @pytest.mark.parametrize("word", ["متى", "أين", "كيف", "لماذا", "هل", "ماذا", "كم", "ماهو", "ال", "تم"])
 def test_question_words_are_not_searched(word):
     assert stem_terms(word) == []
+
+
+@pytest.mark.parametrize("imperfect,past", [
+    ("يتزوج", "تزوج"),      # form V
+    ("تتواجد", "تواجد"),    # form VI
+    ("يستخدم", "استخدم"),   # form X
+    ("سيستخدم", "استخدم"),  # with the future سـ
+    ("ينسحب", "انسحب"),     # form VII
+    ("يجتمع", "اجتمع"),     # form VIII
+    ("انسحبوا", "انسحب"),   # plural past
+])
+def test_derived_verb_forms_meet_their_past(imperfect, past):
+    assert set(stem_terms(imperfect)) & set(stem_terms(past))
+
+
+@pytest.mark.parametrize("word", ["يتيم", "تكتل", "يوم", "تقرير"])
+def test_short_or_plain_words_get_no_verb_variant(word):
+    assert len(stem_terms(word)) == 1
