@@ -50,6 +50,8 @@ class Archive:
         self.sessions: sessionmaker[Session] = session_factory(settings)
         self.index = ArchiveIndex(settings.index_dir)
         self.index.open()
+        if self.index.outdated:  # the analysis changed since this index was built
+            self.reindex()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -61,6 +61,7 @@ class ArchiveIndex:
         self._searcher: Searcher | None = None
         self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
         self._ix = None
+        self.outdated = False
 
     # -- opening ---------------------------------------------------------------------------
     def _version_ok(self) -> bool:
@@ -74,6 +75,8 @@ class ArchiveIndex:
         if windex.exists_in(self.path, INDEX_NAME) and self._version_ok():
             self._ix = windex.open_dir(str(self.path), indexname=INDEX_NAME)
         elif create:
+            #: An index of an older schema/analysis was replaced by an empty one: refill it.
+            self.outdated = windex.exists_in(self.path, INDEX_NAME)
             self._ix = self.create()
         else:
             raise FileNotFoundError(f"no index at {self.path}")
