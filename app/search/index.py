@@ -30,7 +30,7 @@ def published_key(d: dt.date | None) -> int:
 
 def document_for(report: Report, place_slugs: Iterable[str]) -> dict:
     """The index document for one report (the database row is the source of every field)."""
-    return {
+    doc = {
         "id": report.id,
         "sha256": report.sha256,
         "title": report.title,
@@ -41,6 +41,9 @@ def document_for(report: Report, place_slugs: Iterable[str]) -> dict:
         "places": ",".join(sorted(set(place_slugs))),
         "dup_group": report.dup_group or report.id,
     }
+    if report.source_id:
+        doc["source_id"] = report.source_id
+    return doc
 
 
 @dataclass
@@ -57,6 +60,8 @@ class ArchiveIndex:
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._ix = None
+        #: True when `open` had to create the index (none there, or of an older schema version).
+        self.recreated = False
 
     # -- opening ---------------------------------------------------------------------------
     def _version_ok(self) -> bool:
@@ -71,6 +76,7 @@ class ArchiveIndex:
             self._ix = windex.open_dir(str(self.path), indexname=INDEX_NAME)
         elif create:
             self._ix = self.create()
+            self.recreated = True
         else:
             raise FileNotFoundError(f"no index at {self.path}")
         return self._ix

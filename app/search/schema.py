@@ -6,12 +6,13 @@ Stored fields are kept slim (id and sha256 only): snippets and pages read the te
 """
 from __future__ import annotations
 
+from whoosh.analysis import IDAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from app.arabic.analyzer import stem_analyzer, surface_analyzer
 
 #: Bumped whenever the analysis or schema changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -30,4 +31,6 @@ def build_schema() -> Schema:
         places=KEYWORD(commas=True, scorable=False, lowercase=False),
         # Near-duplicate group (own id when alone), for collapse=1.
         dup_group=ID(sortable=True),
+        # The source's own identifier (a crawler's id), matched whole and case-insensitively.
+        source_id=ID(analyzer=IDAnalyzer(lowercase=True)),
     )

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -67,6 +69,19 @@ def key_to_date(key: int) -> dt.date | None:
     return dt.date(key // 10000, key // 100 % 100, key % 100)
 
 
+#: A single token that could be a record's identifier (a crawler id, a permalink id).
+_IDENTIFIER = re.compile(r"^[\w.:/#@+-]{3,200}$")
+
+
+def identifier_query(q: str) -> Query | None:
+    """Exact-match clauses for `source_id` (a source's own id) and `id` (the permalink), when the
+    whole query is one identifier-like token; they are OR-ed with the text query."""
+    token = q.strip().strip('"«»“”')
+    if not _IDENTIFIER.match(token):
+        return None
+    return Or([Term("source_id", token.lower()), Term("id", token.lower())])
+
+
 class _Columns:
     """Per-searcher caches read from index columns and postings, not stored fields."""
 
@@ -82,6 +97,8 @@ class _Columns:
         for slug, docs in self.places.items():
             for d in docs:
                 self.doc_places.setdefault(d, []).append(slug)
+        # Near-duplicate group per document (its own id when alone), for collapse=1.
+        self.groups = list(reader.column_reader("dup_group")) if reader.has_column("dup_group") else []
 
 
 class SearchService:
@@ -131,9 +148,13 @@ class SearchService:
     def search(self, p: SearchParams) -> SearchPage:
         parsed = parse(p.q)
         searcher = self.archive.index.searcher()
-        if p.q.strip() and parsed.query is None:
+        ident = identifier_query(p.q)
+        if p.q.strip() and parsed.query is None and ident is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
-        query = parsed.query if parsed.query is not None else Every()
+        if ident is not None:  # a source's record id or a permalink id, typed into the search box
+            query = Or([parsed.query, ident]) if parsed.query is not None else ident
+        else:
+            query = parsed.query if parsed.query is not None else Every()
         filt = self._filter(p, searcher)
         sort = p.effective_sort
         kwargs: dict = {}
@@ -141,14 +162,29 @@ class SearchService:
             kwargs["sortedby"] = "published"
             kwargs["reverse"] = sort != "oldest"
         limit = p.page * p.per_page
-        results = searcher.search(query, limit=limit, filter=filt, **kwargs)
-        total = len(results)
-        page_hits = results[(p.page - 1) * p.per_page: limit]
-        docset = results.docs()
         cols = self._cols(searcher)
+        sizes: Counter[str] = Counter()
+        if p.collapse and cols.groups:
+            # One entry per near-duplicate group (its best-ranked member); total and group sizes
+            # count the whole, uncollapsed result set. No block-quality skipping: with it a
+            # collapsed-away slot could be refilled from a skipped block and missed.
+            docset = searcher.search(query, limit=1, filter=filt).docs()
+            sizes = Counter(cols.groups[d] for d in docset)
+            total = len(sizes)
+            results = searcher.search(query, limit=limit, filter=filt, collapse="dup_group", collapse_limit=1,
+                                      optimize=False, **kwargs)
+        else:
+            results = searcher.search(query, limit=limit, filter=filt, **kwargs)
+            total = len(results)
+            docset = results.docs()
+        page_hits = results[(p.page - 1) * p.per_page: limit]
         ids = [h["id"] for h in page_hits]
         scores = {h["id"]: (h.score if sort == "relevance" and parsed.query is not None else None) for h in page_hits}
         hits = self._hits(ids, scores, parsed, {h["id"]: cols.doc_places.get(h.docnum, []) for h in page_hits})
+        if sizes:
+            group_of = {h["id"]: cols.groups[h.docnum] for h in page_hits}
+            for hit in hits:
+                hit.group_size = sizes.get(group_of.get(hit.id, hit.id), 1)
         facets = {"neighbourhood": self._place_facets(docset, cols)}
         histogram, unit = self._histogram(docset, cols)
         return SearchPage(p, parsed, total, hits, facets, histogram, unit)
@@ -214,6 +250,12 @@ class SearchService:
             buckets.append(Bucket(cur, end, counts.get(cur, 0)))
             cur = end + dt.timedelta(days=1)
         return buckets, unit
+
+    def group_members(self, report: Report) -> list[Report]:
+        """The other reports of `report`'s near-duplicate group ("also published as")."""
+        if not report.dup_group:
+            return []
+        return [r for r in self.archive.group_members(report.dup_group) if r.id != report.id]
 
     def report(self, rid: str) -> Report | None:
         from sqlalchemy.orm import selectinload

@@ -27,6 +27,8 @@ class ReportSummary(BaseModel):
     score: float | None = None
     places: list[str] = Field(default_factory=list, description="Gazetteer slugs named in the report")
     url: str = Field(description="Permalink of the report page")
+    group_size: int = Field(default=1, description="With collapse=1: reports in this near-duplicate group "
+                                                   "(this one included) that match the query")
 
 
 class FacetValueOut(BaseModel):
@@ -109,6 +111,8 @@ class ReportDetail(BaseModel):
     retrieved_at: dt.datetime | None
     ingested_at: dt.datetime
     dup_group: str | None
+    encoding: str | None = None
+    media_type: str = "text/plain"
     places: list[PlaceMentionOut]
     dates: list[DateMentionOut]
     url: str

@@ -24,7 +24,8 @@ def search_response(page: SearchPage) -> SearchResponse:
         total=page.total, page=p.page, per_page=p.per_page, sort=p.effective_sort,
         results=[ReportSummary(id=h.id, title=h.title, published=h.published, date_basis=h.date_basis,
                                source=h.source, snippet_html=str(h.snippet_html), score=h.score,
-                               places=h.places, url=f"/reports/{h.id}") for h in page.results],
+                               places=h.places, url=f"/reports/{h.id}", group_size=h.group_size)
+                 for h in page.results],
         facets={name: [FacetValueOut(value=f.value, label=place_label(f.value), count=f.count) for f in values]
                 for name, values in page.facets.items()},
         histogram=[BucketOut(start=b.start, end=b.end, count=b.count) for b in page.histogram],
@@ -43,7 +44,7 @@ def report_detail(r: Report) -> ReportDetail:
         id=r.id, sha256=r.sha256, original_sha256=r.original_sha256, title=r.title, body=r.body,
         published=r.published, date_basis=r.date_basis, language=r.language, source=r.source,
         source_url=r.source_url, source_id=r.source_id, filename=r.filename, retrieved_at=r.retrieved_at,
-        ingested_at=r.ingested_at, dup_group=r.dup_group,
+        ingested_at=r.ingested_at, dup_group=r.dup_group, encoding=r.encoding, media_type=r.media_type or "text/plain",
         places=[PlaceMentionOut(slug=m.place_slug, count=m.count, first_pos=m.first_pos) for m in r.places],
         dates=[DateMentionOut(text=d.text, start=d.start, end=d.end, date_from=d.date_from, date_to=d.date_to,
                               precision=d.precision, relative=d.relative) for d in r.dates],
