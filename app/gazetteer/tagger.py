@@ -44,10 +44,21 @@ class PlaceHit:
 
 #: Proclitics that attach to a name: conjunctions و ف, prepositions ب ل ك, and their pairs.
 CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
-#: Words that announce a place name right after them.
-TRIGGER_WORDS = ("حي", "حيي", "أحياء", "حارة", "حارات", "بلدة", "بلدتي", "بلدات", "مدينة", "مدينتي",
-                 "مدن", "منطقة", "منطقتي", "مناطق", "قرية", "قريتي", "قرى", "ناحية", "مخيم", "ضاحية",
-                 "محلة", "محافظة", "محافظتي")
+#: Clitics on a name without the article: ف and ك are left out there, because ف/ك + name is too
+#: often a word of its own (فاطمة = ف + أطمة).
+BARE_CLITICS = ("", "و", "ب", "ل", "وب", "ول")
+#: Words that announce a place name right after them, by the kind of place they announce: "مدينة
+#: الزهراء" is not the Aleppo quarter جمعية الزهراء, and "محافظة صلاح الدين" is not the quarter.
+#: ("منطقة" is left to towns: "منطقة العقبة" and "منطقة الأشرفية ببيروت" are elsewhere.)
+NEIGHBOURHOOD_TRIGGERS = ("حي", "حيي", "أحياء", "حارة", "حارات", "محلة")
+TOWN_TRIGGERS = ("بلدة", "بلدتي", "بلدات", "مدينة", "مدينتي", "مدن", "منطقة", "منطقتي", "مناطق",
+                 "قرية", "قريتي", "قرى", "ناحية", "مخيم", "ضاحية")
+TRIGGERS_BY_KIND = {
+    "neighbourhood": NEIGHBOURHOOD_TRIGGERS, "district": NEIGHBOURHOOD_TRIGGERS,
+    "town": TOWN_TRIGGERS, "village": TOWN_TRIGGERS, "city": TOWN_TRIGGERS,
+    "governorate": ("محافظة", "محافظتي", "ريف"),
+    "landmark": NEIGHBOURHOOD_TRIGGERS + TOWN_TRIGGERS,
+}
 DIRECTION_WORDS = ("شرق", "شرقي", "غرب", "غربي", "شمال", "شمالي", "جنوب", "جنوبي", "وسط")
 COUNTRYSIDE_WORD = "ريف"
 #: Words that often precede a place and are glued to it by scraper damage (besides stopwords).
@@ -64,6 +75,7 @@ class _Entry:
     slug: str
     clitic: str  # the folded clitic letters in front of the first word in this table form
     ambiguous: bool
+    kind: str
 
 
 @dataclass(slots=True)
@@ -76,18 +88,11 @@ class _Candidate:
     clitic: str
     ambiguous: bool
     glue: str | None  # the folded word glued in front of the name, if any
+    kind: str
 
 
-def _with_clitics(words: tuple[str, ...] | list[str] | frozenset[str], article: bool = False) -> frozenset[str]:
-    out = set()
-    for w in words:
-        for p in CLITICS:
-            out.add(p + w)
-            if article:
-                out.add(p + "ال" + w)
-                if p.endswith("ل"):
-                    out.add(p + "ل" + w)
-    return frozenset(out)
+def _with_clitics(words: tuple[str, ...] | list[str] | frozenset[str]) -> frozenset[str]:
+    return frozenset(p + w for w in words for p in CLITICS)
 
 
 class _Tables:
@@ -106,14 +111,15 @@ class _Tables:
                 key = arabic_key(name)
                 ambiguous = place.ambiguous or name in place.ambiguous_variants
                 first, rest = key[0], key[1:]
-                for p in CLITICS:
-                    add(text, p + first, _Entry(rest, place.slug, p, ambiguous))
-                    if p.endswith("ل") and first.startswith("ال"):
-                        add(text, p + first[1:], _Entry(rest, place.slug, p, ambiguous))
+                with_article = first.startswith("ال")
+                for p in CLITICS if with_article else BARE_CLITICS:
+                    add(text, p + first, _Entry(rest, place.slug, p, ambiguous, place.kind))
+                    if p.endswith("ل") and with_article:
+                        add(text, p + first[1:], _Entry(rest, place.slug, p, ambiguous, place.kind))
                 # A query may drop the article (صاخور); not in running text, where bare forms are
                 # everyday words (الهلك → هلك "perished"). Short bare forms are left out too.
-                if not ambiguous and first.startswith("ال") and len(first) - 2 >= 4:
-                    add(query_extra, first[2:], _Entry(rest, place.slug, "", False))
+                if not ambiguous and with_article and len(first) - 2 >= 4:
+                    add(query_extra, first[2:], _Entry(rest, place.slug, "", False, place.kind))
             for name in place.names_latin:
                 self.latin[latin_key(name)] = place.slug
         order = (lambda e: (-len(e.rest), len(e.clitic)))
@@ -124,8 +130,9 @@ class _Tables:
         self.query = {form: sorted(entries.values(), key=order) for form, entries in merged.items()}
         self.latin_longest = max((len(k) for k in self.latin), default=0)
 
-        triggers = frozenset(fold(w) for w in TRIGGER_WORDS)
-        self.triggers = _with_clitics(triggers, article=True)
+        triggers = frozenset(fold(w) for words in TRIGGERS_BY_KIND.values() for w in words)
+        self.triggers = {kind: _with_clitics(frozenset(fold(w) for w in words))
+                         for kind, words in TRIGGERS_BY_KIND.items()}
         self.trigger_glue = tuple(sorted((w for w in _with_clitics(triggers) if len(w) >= 2),
                                          key=len, reverse=True))
         directions = frozenset(fold(w) for w in DIRECTION_WORDS)
@@ -185,7 +192,7 @@ def _find(text: str, table: dict[str, list[_Entry]], tables: _Tables) -> tuple[l
                 entry, stop = match
                 start = s + _original_offset(text[s:e], len(entry.clitic))
                 found.append(_Candidate(entry.slug, i, stop, start, words[stop - 1][1], entry.clitic,
-                                        entry.ambiguous, None))
+                                        entry.ambiguous, None, entry.kind))
         if match is None and len(w) > 4:
             match = _find_glued(text, words, i, table, tables, found)
         i = match[1] if match else i + 1
@@ -209,19 +216,21 @@ def _find_glued(text, words, i, table, tables: _Tables, found: list[_Candidate])
         if match:
             entry, stop = match
             start = s + _original_offset(text[s:e], k)
-            found.append(_Candidate(entry.slug, i, stop, start, words[stop - 1][1], "", entry.ambiguous, w[:k]))
+            found.append(_Candidate(entry.slug, i, stop, start, words[stop - 1][1], "", entry.ambiguous,
+                                    w[:k], entry.kind))
             return match
     return None
 
 
 def _after_trigger(c: _Candidate, words, text: str, tables: _Tables) -> bool:
+    triggers = tables.triggers[c.kind]
     if c.glue is not None:
-        return c.glue in tables.triggers
+        return c.glue in triggers
     j = c.first - 1
     if j < 0 or c.clitic:
         return False
     gap = text[words[j][1]:words[c.first][0]]
-    return not gap.strip(_QUOTES) and words[j][2] in tables.triggers
+    return not gap.strip(_QUOTES) and words[j][2] in triggers
 
 
 def _coordinated(a: _Candidate, b: _Candidate, words, text: str) -> bool:
