@@ -6,12 +6,12 @@ import threading
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from whoosh.query import And, Every, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.archive import Archive
-from app.models import DateMention, Report
+from app.models import DateMention, PlaceMention, Report
 
 from .highlight import WordMatcher, snippet
 from .index import published_key
@@ -59,6 +59,23 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.params.per_page))
+
+
+@dataclass
+class PlaceBucket:
+    """One period of a place's timeline: reports naming it, and how often they name it."""
+
+    start: dt.date
+    end: dt.date
+    reports: int
+    mentions: int
+
+
+@dataclass
+class PlaceTimeline:
+    buckets: list[PlaceBucket]
+    unit: str
+    undated_reports: int
 
 
 def key_to_date(key: int) -> dt.date | None:
@@ -180,43 +197,70 @@ class SearchService:
     def _histogram(docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
         """Counts by day, week or month (by the span of the dates), over the whole result set."""
         keys = [cols.published[d] for d in docset if d < len(cols.published) and cols.published[d]]
-        if not keys:
-            return [], "day"
-        dates = sorted(key_to_date(k) for k in keys)
-        span = (dates[-1] - dates[0]).days
-        unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
+        buckets, unit = timeline([(key_to_date(k), 1) for k in keys])
+        return [Bucket(start, end, n) for start, end, n, _ in buckets], unit
 
-        def bucket_start(d: dt.date) -> dt.date:
-            if unit == "day":
-                return d
-            if unit == "week":  # weeks start on Saturday, as in Syria's working week
-                return d - dt.timedelta(days=(d.weekday() - 5) % 7)
-            return d.replace(day=1)
+    # -- places ------------------------------------------------------------------------------
+    def place_counts(self) -> dict[str, tuple[int, int]]:
+        """slug → (reports naming the place, mentions in all of them), from the database."""
+        stmt = (select(PlaceMention.place_slug, func.count(), func.sum(PlaceMention.count))
+                .group_by(PlaceMention.place_slug))
+        with self.archive.session() as s:
+            return {slug: (int(n), int(m or 0)) for slug, n, m in s.execute(stmt)}
 
-        def bucket_end(s: dt.date) -> dt.date:
-            if unit == "day":
-                return s
-            if unit == "week":
-                return s + dt.timedelta(days=6)
-            nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return nxt - dt.timedelta(days=1)
-
-        counts: dict[dt.date, int] = {}
-        for d in dates:
-            b = bucket_start(d)
-            counts[b] = counts.get(b, 0) + 1
-        # Fill empty buckets so the timeline's gaps are visible.
-        buckets = []
-        cur = bucket_start(dates[0])
-        last = bucket_start(dates[-1])
-        while cur <= last:
-            end = bucket_end(cur)
-            buckets.append(Bucket(cur, end, counts.get(cur, 0)))
-            cur = end + dt.timedelta(days=1)
-        return buckets, unit
+    def place_timeline(self, slug: str) -> PlaceTimeline:
+        """How a place's mentions spread over time (by publication date), from the database."""
+        stmt = (select(Report.published, PlaceMention.count)
+                .join(PlaceMention, PlaceMention.report_id == Report.id)
+                .where(PlaceMention.place_slug == slug))
+        with self.archive.session() as s:
+            rows = list(s.execute(stmt))
+        dated = [(d, c) for d, c in rows if d is not None]
+        buckets, unit = timeline(dated)
+        return PlaceTimeline([PlaceBucket(a, b, n, m) for a, b, n, m in buckets], unit,
+                             undated_reports=len(rows) - len(dated))
 
     def report(self, rid: str) -> Report | None:
         from sqlalchemy.orm import selectinload
         with self.archive.session() as s:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
+
+
+def timeline(dated: list[tuple[dt.date, int]]) -> tuple[list[tuple[dt.date, dt.date, int, int]], str]:
+    """(start, end, items, summed weight) per day, week or month — the unit chosen by the span of
+    the dates — with empty periods included so the gaps are visible."""
+    if not dated:
+        return [], "day"
+    dates = sorted(d for d, _ in dated)
+    span = (dates[-1] - dates[0]).days
+    unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
+
+    def bucket_start(d: dt.date) -> dt.date:
+        if unit == "day":
+            return d
+        if unit == "week":  # weeks start on Saturday, as in Syria's working week
+            return d - dt.timedelta(days=(d.weekday() - 5) % 7)
+        return d.replace(day=1)
+
+    def bucket_end(s: dt.date) -> dt.date:
+        if unit == "day":
+            return s
+        if unit == "week":
+            return s + dt.timedelta(days=6)
+        nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return nxt - dt.timedelta(days=1)
+
+    counts: dict[dt.date, list[int]] = {}
+    for d, weight in dated:
+        entry = counts.setdefault(bucket_start(d), [0, 0])
+        entry[0] += 1
+        entry[1] += weight
+    out = []
+    cur, last = bucket_start(dates[0]), bucket_start(dates[-1])
+    while cur <= last:
+        end = bucket_end(cur)
+        n, w = counts.get(cur, (0, 0))
+        out.append((cur, end, n, w))
+        cur = end + dt.timedelta(days=1)
+    return out, unit

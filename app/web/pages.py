@@ -5,12 +5,15 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from app.gazetteer.load import get as get_place
+from app.gazetteer.tagger import tag
 from app.ingest.clean import paragraphs
-from app.search.highlight import WordMatcher, mark
+from app.search.highlight import WordMatcher, mark, word_aligned
 from app.search.params import SearchParams
 from app.search.query import parse
 
-from .api import REPORT_ID
+from .api import NO_PLACE, REPORT_ID
+from .views import place_detail, place_list
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -45,10 +48,27 @@ def report(request: Request, report_id: str):
     paras: list[Markup] = []
     marks = 0
     for text in paragraphs(r.body):
-        html, n = mark(text, matcher, id_prefix="match-", start_index=marks)
+        # Place mentions link to their place pages (tagged per paragraph, exactly as at ingest).
+        links = word_aligned(text, [(h.start, h.end, f"/neighbourhoods/{h.slug}") for h in tag(text)])
+        html, n = mark(text, matcher, id_prefix="match-", start_index=marks, links=links)
         paras.append(html)
         marks += n
     return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed)
+
+
+@router.get("/neighbourhoods")
+def neighbourhoods(request: Request):
+    return render(request, "neighbourhoods.html", listing=place_list(request.app.state.service))
+
+
+@router.get("/neighbourhoods/{slug}")
+def neighbourhood(request: Request, slug: str):
+    place = get_place(slug)
+    if place is None:
+        raise HTTPException(404, NO_PLACE)
+    params = SearchParams.parse(request.query_params)
+    detail = place_detail(request.app.state.service, place, params)
+    return render(request, "neighbourhood.html", place=detail, params=None)
 
 
 @router.get("/help")
