@@ -201,10 +201,12 @@ class SearchService:
         return [Bucket(start, end, n) for start, end, n, _ in buckets], unit
 
     # -- places ------------------------------------------------------------------------------
-    def place_counts(self) -> dict[str, tuple[int, int]]:
+    def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
         """slug → (reports naming the place, mentions in all of them), from the database."""
         stmt = (select(PlaceMention.place_slug, func.count(), func.sum(PlaceMention.count))
                 .group_by(PlaceMention.place_slug))
+        if slugs is not None:
+            stmt = stmt.where(PlaceMention.place_slug.in_(slugs))
         with self.archive.session() as s:
             return {slug: (int(n), int(m or 0)) for slug, n, m in s.execute(stmt)}
 

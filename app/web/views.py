@@ -102,7 +102,12 @@ def place_list(service: SearchService) -> PlaceListResponse:
 
 def place_detail(service: SearchService, place: Place, params: SearchParams) -> PlaceDetail:
     """One place: names, sources, surroundings, its reports newest first, and its timeline."""
-    counts = service.place_counts()
+    related = [place.slug] + [p.slug for p in places().values() if p.parent == place.slug]
+    parent = place.parent
+    while parent and (p := get(parent)) is not None:
+        related.append(p.slug)
+        parent = p.parent
+    counts = service.place_counts(related)
     params = params.with_(q="", neighbourhood=(place.slug,), sort="newest", date_from=None, date_to=None)
     page = service.search(params)
     line = service.place_timeline(place.slug)
