@@ -135,6 +135,7 @@ class _Tables:
                          for kind, words in TRIGGERS_BY_KIND.items()}
         self.trigger_glue = tuple(sorted((w for w in _with_clitics(triggers) if len(w) >= 2),
                                          key=len, reverse=True))
+        self.trigger_heads = frozenset(w[:2] for w in self.trigger_glue)
         directions = frozenset(fold(w) for w in DIRECTION_WORDS)
         self.directions = _with_clitics(directions)
         self.countryside = _with_clitics([COUNTRYSIDE_WORD])
@@ -142,6 +143,10 @@ class _Tables:
         base_glue |= {fold(w) for w in GLUE_EXTRA}
         self.glue_words = frozenset(w for w in _with_clitics(frozenset(base_glue)) if len(w) >= 2)
         self.stopwords = stopwords()
+
+
+#: Folding one word at a time, cached: news vocabulary is Zipfian, so most words are folded once.
+_fold_word = lru_cache(maxsize=1 << 18)(fold)
 
 
 @lru_cache(maxsize=1)
@@ -179,7 +184,7 @@ def _extend(entries: list[_Entry], words: list[tuple[int, int, str]], i: int, te
 
 
 def _find(text: str, table: dict[str, list[_Entry]], tables: _Tables) -> tuple[list[_Candidate], list]:
-    words = [(m.start(), m.end(), fold(m.group())) for m in WORD_RE.finditer(text)]
+    words = [(m.start(), m.end(), _fold_word(m.group())) for m in WORD_RE.finditer(text)]
     found: list[_Candidate] = []
     i, n = 0, len(words)
     while i < n:
@@ -208,7 +213,7 @@ def _find_glued(text, words, i, table, tables: _Tables, found: list[_Candidate])
         if w[:k] in tables.glue_words:
             splits.append(k)
         k = w.find("ال", k + 1)
-    if w.startswith(tables.trigger_glue):
+    if w[:2] in tables.trigger_heads and w.startswith(tables.trigger_glue):
         splits.extend(len(t) for t in tables.trigger_glue if w.startswith(t) and len(w) - len(t) >= 3)
     for k in splits:
         entries = [x for x in table.get(w[k:], ()) if not x.clitic]
