@@ -135,7 +135,7 @@ KNOWN = (set(MONTHS) | {"كانون", "تشرين", "الاول", "الثاني"
          | set(NUMBER_WORDS) | set(ORDINAL_DAYS) | set(ORDINAL_TENS) | {"الموافق", "الماضيه"})
 #: Pieces a glued word may be cut into (long enough that a cut cannot be a coincidence).
 GLUE = {w for w in set(MONTHS) | {"كانون", "تشرين", "الاول", "الثاني"} | set(WEEKDAYS)
-        | set(MODIFIERS) | {"اليوم", "امس"} if len(w) >= 3 and w not in AMBIGUOUS_MONTHS}
+        | set(MODIFIERS) | {"اليوم", "امس"} if len(w) >= 3 and w != "ماي"}
 CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
 _TIGHT = re.compile(r"[ \t\u00a0/()\[\]\-–—_\u200b-\u200f\u061c]*")
@@ -197,7 +197,7 @@ def _tokens(text: str) -> list[_Tok]:
         clitic = ""
         for c in CLITICS:
             rest = w[len(c):]
-            if w.startswith(c) and len(rest) >= 2 and rest not in AMBIGUOUS_MONTHS and (
+            if w.startswith(c) and len(rest) >= 2 and rest != "اب" and (  # باب is a door, not ب+آب
                     rest in KNOWN or _split_glued(rest)):
                 clitic, w, pos = c, rest, pos[len(c):]
                 break
@@ -227,10 +227,11 @@ class _Grammar:
         self.text = text
         self.pub = published
         self.toks = _tokens(text)
+        self.blocked: set[int] = set()  # tokens already read as a numeric date
 
     # -- token access
     def w(self, i: int) -> str:
-        return self.toks[i].w if 0 <= i < len(self.toks) else ""
+        return self.toks[i].w if 0 <= i < len(self.toks) and i not in self.blocked else ""
 
     def tight(self, i: int) -> bool:
         """Tokens i and i+1 belong to one expression (only spaces, / or brackets between)."""
@@ -244,7 +245,7 @@ class _Grammar:
         return self.w(i + 1) if self.tight(i) else ""
 
     def num(self, i: int) -> int | None:
-        return self.toks[i].num if 0 <= i < len(self.toks) else None
+        return self.toks[i].num if 0 <= i < len(self.toks) and i not in self.blocked else None
 
     def is_year(self, i: int, lo: int = 1800, hi: int = 2100) -> bool:
         n = self.num(i)
@@ -352,7 +353,7 @@ class _Grammar:
             if self.nxt(i) == "عشر":  # الحادي عشر … التاسع عشر
                 day, last = day + 10, i + 1
             elif (nt and nt.clitic == "و" and nt.w in ("العشرين", "الثلاثين")
-                  and _TIGHT.fullmatch(self.text[self.toks[i].end:nt.start])):
+                  and re.fullmatch(r"[ \t\u00a0]*و", self.text[self.toks[i].end:nt.start])):
                 day, last = day + ORDINAL_TENS[nt.w], i + 1
             elif w == "الحادي":
                 return None
@@ -399,8 +400,8 @@ class _Grammar:
         if self.w(i) == "شهر" and self.tight(i):
             i += 1
         mo = self.month(i)
-        if not mo:
-            return None
+        if not mo or (self.tight(first - 1) and self.num(first - 1) is not None):
+            return None  # "31 شباط 2016": the day was impossible, the month alone is not meant
         m, last = mo
         yr = self.year_after(last)
         if yr:
@@ -613,10 +614,10 @@ class _Grammar:
     # -- driver
     def matches(self) -> list[_Match]:
         out: list[_Match] = []
-        consumed = self._numeric(out)
+        self.blocked = self._numeric(out)
         i = 0
         while i < len(self.toks):
-            if i in consumed:
+            if i in self.blocked:
                 i += 1
                 continue
             found = self.at(i)
@@ -646,14 +647,12 @@ class _Grammar:
         for mt in _NUMERIC.finditer(self.text):
             nums = [int(fold(x)) for x in re.findall(_DIGIT + "+", mt.group(0))]
             y, m, d = nums if mt.group("y2") else nums[::-1]
+            idx = [k for k, t in enumerate(self.toks) if mt.start() <= t.start and t.end <= mt.end()]
+            consumed.update(idx)  # an impossible 31/02/2016 is still not three loose numbers
             try:
                 value = dt.date(y, m, d)
             except ValueError:
                 continue
-            idx = [k for k, t in enumerate(self.toks) if mt.start() <= t.start and t.end <= mt.end()]
-            if not idx:
-                continue
-            consumed.update(idx)
             out.append(self._abs(idx[0], idx[-1], (value, value), "day"))
         return consumed
 
