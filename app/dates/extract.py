@@ -298,6 +298,21 @@ class _Grammar:
             last = j + 1
         return year, last
 
+    def relative_year_after(self, i: int) -> tuple[str, int] | None:
+        """`[من] العام الماضي`, `[من] هذا العام` after a month → (modifier, last token)."""
+        j = i + 1
+        if not self.tight(i):
+            return None
+        if self.w(j) == "من" and self.tight(j):
+            j += 1
+        if self.w(j) in ("هذا", "هذه") and self.nxt(j) in ("العام", "السنه"):
+            return R.CURRENT, j + 1
+        if self.w(j) in ("العام", "السنه"):
+            mod = self.modifier_after(j)
+            if mod:
+                return mod
+        return None
+
     def modifier_after(self, i: int) -> tuple[str, int] | None:
         if self.nxt(i) in MODIFIERS:
             return MODIFIERS[self.w(i + 1)], i + 1
@@ -322,8 +337,16 @@ class _Grammar:
             return None
         mo = self.month(j)
         if not mo:
+            if self.w(j) == "الشهر" and self.modifier_after(j) and day <= 31:  # 22 من الشهر الجاري
+                mod = self.modifier_after(j)[0]
+                return self._rel(first, j + 1, lambda p: R._valid(
+                    *R.relative_month(p, mod), day), "day")
             return None
         m, last = mo
+        ry = self.relative_year_after(last)
+        if ry:
+            return self._rel(first, ry[1], lambda p: R._valid(R.relative_year(p, ry[0]), m, day),
+                             "day")
         yr = self.year_after(last)
         if yr:
             year, last = yr
@@ -406,6 +429,10 @@ class _Grammar:
         yr = self.year_after(last)
         if yr:
             return self._abs(first, yr[1], R.month_range(yr[0], m), "month")
+        ry = self.relative_year_after(last)
+        if ry:
+            return self._rel(first, ry[1], lambda p: R.month_range(R.relative_year(p, ry[0]), m),
+                             "month")
         mod = self.modifier_after(last)
         if mod:
             return self._rel(first, mod[1], lambda p: R.month_range(
@@ -437,6 +464,10 @@ class _Grammar:
             yr = self.year_after(last)
             if yr:
                 return self._abs(i, yr[1], R.month_part_range(yr[0], m, part), "part")
+            ry = self.relative_year_after(last)
+            if ry:
+                return self._rel(i, ry[1], lambda p: R.month_part_range(
+                    R.relative_year(p, ry[0]), m, part), "part")
             mod = self.modifier_after(last)
             last = mod[1] if mod else last
             start = {"early": 1, "mid": 11, "late": 21}[part]
@@ -452,6 +483,8 @@ class _Grammar:
         if self.w(j) in ("العام", "السنه") and not self.is_year(j + 1):
             mod = self.modifier_after(j)
             last = mod[1] if mod else j
+            if mod and self.tight(last) and self.is_year(last + 1, 1900):  # العام المقبل 2019
+                return self._abs(i, last + 1, R.year_part_range(self.num(last + 1), part), "part")
             return self._rel(i, last, lambda p: R.year_part_range(
                 R.relative_year(p, mod and mod[0]), part), "part")
         if self.w(j) in YEAR_WORDS and self.tight(j):
@@ -570,6 +603,8 @@ class _Grammar:
             if w == "الشهر":
                 return self._rel(i, mod[1], lambda p: R.month_range(*R.relative_month(p, kind)),
                                  "month")
+            if self.tight(mod[1]) and self.is_year(mod[1] + 1, 1900):  # العام المقبل 2019
+                return self._abs(i, mod[1] + 1, R.year_range(self.num(mod[1] + 1)), "year")
             return self._rel(i, mod[1], lambda p: R.year_range(R.relative_year(p, kind)), "year")
         if w in ("هذا", "هذه") and n1 in ("العام", "السنه", "الشهر"):
             if n1 == "الشهر":

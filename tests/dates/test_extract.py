@@ -426,3 +426,22 @@ def test_agrees_with_dateparser_where_dateparser_is_right():
     for text in ("5 ديسمبر 2016", "11 نوفمبر 2015", "3 مارس 2011", "21 يناير 2014", "30 يونيو 2013"):
         (m,) = extract(text, None)
         assert m.date_from == dateparser.parse(text, languages=["ar"]).date()
+
+
+@pytest.mark.parametrize("text,first,last,precision", [
+    ("22 من الشهر الجاري", D(2016, 12, 22), D(2016, 12, 22), "day"),
+    ("3 من الشهر الماضي", D(2016, 11, 3), D(2016, 11, 3), "day"),
+    ("شهر سبتمبر من العام الماضي", D(2015, 9, 1), D(2015, 9, 30), "month"),
+    ("مارس من هذا العام", D(2016, 3, 1), D(2016, 3, 31), "month"),
+    ("5 أيار من العام الماضي", D(2015, 5, 5), D(2015, 5, 5), "day"),
+    ("أواخر يونيو من العام المقبل", D(2017, 6, 21), D(2017, 6, 30), "part"),
+])
+def test_days_and_months_of_a_relative_month_or_year(text, first, last, precision):
+    (m,) = extract(f"وقال {text} إن", THU)
+    assert (m.text, m.date_from, m.date_to, m.precision, m.relative) == (text, first, last, precision, True)
+
+
+def test_an_explicit_year_after_a_relative_one_wins():
+    assert rows(extract("خلال بداية العام المقبل 2019 و العام المقبل 2019", THU)) == [
+        ("بداية العام المقبل 2019", D(2019, 1, 1), D(2019, 4, 30), "part", False),
+        ("العام المقبل 2019", D(2019, 1, 1), D(2019, 12, 31), "year", False)]
