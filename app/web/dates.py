@@ -36,6 +36,17 @@ class MentionView:
     precision_ar: str
     url: str  # reports that mention an overlapping date
 
+    @property
+    def datetime_attr(self) -> str | None:
+        """A valid HTML `datetime` for a day, a month or a year; None for other ranges."""
+        if self.precision == "day":
+            return self.date_from.isoformat()
+        if self.precision == "month":
+            return self.date_from.isoformat()[:7]
+        if self.precision == "year":
+            return str(self.date_from.year)
+        return None
+
 
 def mentioned_dates(r: Report) -> list[MentionView]:
     out = []
