@@ -470,9 +470,8 @@ class _Grammar:
                     R.relative_year(p, ry[0]), m, part), "part")
             mod = self.modifier_after(last)
             last = mod[1] if mod else last
-            start = {"early": 1, "mid": 11, "late": 21}[part]
             return self._rel(i, last, lambda p: R.month_part_range(
-                R.infer_month_year(m, p, mod and mod[0], start), m, part), "part")
+                R.infer_month_year(m, p, mod and mod[0], part), m, part), "part")
         if w == "اول":
             return None
         if self.w(j) == "الشهر":

@@ -174,7 +174,7 @@ def test_arabic_indic_digits():
     text = "قتل ١٥ مدنيا في ١٥ كانون الأول ٢٠١٦ وفي ٣ آذار"
     ms = extract(text, D(2017, 1, 10))
     assert rows(ms) == [("١٥ كانون الأول ٢٠١٦", D(2016, 12, 15), D(2016, 12, 15), "day", False),
-                        ("٣ آذار", D(2016, 3, 3), D(2016, 3, 3), "day", True)]
+                        ("٣ آذار", D(2017, 3, 3), D(2017, 3, 3), "day", True)]
     (m,) = extract("منتصف مارس ۲۰۱۱", None)  # Extended (Persian) digits too
     assert m.date_from == D(2011, 3, 11)
 
@@ -334,10 +334,13 @@ def test_a_week_before_something_else_is_not_a_week_before_publication():
     ("20 ديسمبر المقبل", D(2016, 12, 20)),
     ("5 ديسمبر المقبل", D(2017, 12, 5)),
     ("20 يناير المقبل", D(2017, 1, 20)),
-    ("3 ديسمبر", D(2016, 12, 3)),  # no year: the latest such date …
-    ("10 ديسمبر", D(2016, 12, 10)),  # … up to three days after publication (estimated dates)
-    ("20 ديسمبر", D(2015, 12, 20)),
-    ("29 شباط", D(2016, 2, 29)),  # the latest year that has one
+    ("3 ديسمبر", D(2016, 12, 3)),  # no year: the occurrence nearest to publication …
+    ("10 ديسمبر", D(2016, 12, 10)),
+    ("20 ديسمبر", D(2016, 12, 20)),  # … upcoming events are named without a year too
+    ("14 يناير", D(2017, 1, 14)),
+    ("20 يونيو", D(2016, 6, 20)),  # 171 days back is nearer than 194 ahead
+    ("1 يونيو", D(2017, 6, 1)),  # 175 ahead is nearer than 190 back
+    ("29 شباط", D(2016, 2, 29)),  # the nearest year that has one
 ])
 def test_year_inference_for_day_and_month(text, value):
     (m,) = extract(f"في {text} قتل", THU)
@@ -345,7 +348,8 @@ def test_year_inference_for_day_and_month(text, value):
 
 
 @pytest.mark.parametrize("text,month", [
-    ("في نوفمبر", (2016, 11)), ("في ديسمبر", (2016, 12)), ("خلال شهر يناير", (2016, 1)),
+    ("في نوفمبر", (2016, 11)), ("في ديسمبر", (2016, 12)), ("خلال شهر يناير", (2017, 1)),
+    ("في أغسطس", (2016, 8)), ("في مارس", (2017, 3)),
     ("نوفمبر الماضي", (2016, 11)), ("ديسمبر الماضي", (2015, 12)), ("يناير المقبل", (2017, 1)),
     ("شهر رمضان الجاري", None),
 ])
@@ -364,7 +368,7 @@ def test_ambiguous_month_words_need_context():
     assert extract("من مارس العنف", THU) == []
     # … but dates with a day, a year, a modifier or a strong preposition
     assert [m.date_from for m in extract("في آب وفي 3 مارس وماي 2016 وآذار الماضي", THU)] == [
-        D(2016, 8, 1), D(2016, 3, 3), D(2016, 5, 1), D(2016, 3, 1)]
+        D(2016, 8, 1), D(2017, 3, 3), D(2016, 5, 1), D(2016, 3, 1)]
 
 
 def test_ordinal_days():
