@@ -73,12 +73,19 @@ class _Columns:
             for term in reader.lexicon("places"):
                 slug = term.decode("utf-8") if isinstance(term, bytes) else term
                 self.places[slug] = set(reader.postings("places", term).all_ids())
-        #: docnum → report id (for joining database rows such as date mentions to the result set)
-        self.ids: dict[int, str] = {n: f["id"] for n, f in reader.iter_docs()}
+        self._reader = reader
+        self._ids: dict[int, str] | None = None
         self.doc_places: dict[int, list[str]] = {}
         for slug, docs in self.places.items():
             for d in docs:
                 self.doc_places.setdefault(d, []).append(slug)
+
+    @property
+    def ids(self) -> dict[int, str]:
+        """docnum → report id, read on first use (only the mentioned-date timeline needs it)."""
+        if self._ids is None:
+            self._ids = {n: f["id"] for n, f in self._reader.iter_docs()}
+        return self._ids
 
 
 class SearchService:
