@@ -45,57 +45,23 @@ def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in spans(text) if matcher.matches(s.surface)]
 
 
-def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start_index: int = 0,
-         links: list[tuple[int, int, str]] | None = None) -> tuple[Markup, int]:
+def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start_index: int = 0) -> tuple[Markup, int]:
     """Escape `text`, wrapping each matching word in <mark>. Returns (html, number of marks).
 
     With `id_prefix`, marks get ids `{prefix}{n}` (n counting from start_index + 1) so a page can
-    link to the first match. `links` are (start, end, href) ranges to wrap in <a>: sorted, not
-    overlapping, and on word boundaries (see `word_aligned`), so marks nest inside them.
+    link to the first match.
     """
-    marks = match_spans(text, matcher)
     out: list[str] = []
-    n = start_index
-
-    def marked(lo: int, hi: int) -> None:
-        nonlocal n
-        pos = lo
-        for start, end in marks:
-            if start < lo or end > hi:
-                continue
-            out.append(str(escape(text[pos:start])))
-            n += 1
-            attr = f' id="{id_prefix}{n}"' if id_prefix else ""
-            out.append(f"<mark{attr}>{escape(text[start:end])}</mark>")
-            pos = end
-        out.append(str(escape(text[pos:hi])))
-
     pos = 0
-    for start, end, href in links or ():
-        marked(pos, start)
-        out.append(f'<a class="place" href="{escape(href)}">')
-        marked(start, end)
-        out.append("</a>")
+    n = start_index
+    for start, end in match_spans(text, matcher):
+        out.append(str(escape(text[pos:start])))
+        n += 1
+        attr = f' id="{id_prefix}{n}"' if id_prefix else ""
+        out.append(f"<mark{attr}>{escape(text[start:end])}</mark>")
         pos = end
-    marked(pos, len(text))
+    out.append(str(escape(text[pos:])))
     return Markup("".join(out)), n - start_index
-
-
-def word_aligned(text: str, ranges: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Widen (start, end, href) ranges to whole words and drop overlaps (a tag inside a word would
-    break Arabic letter joining: بالصاخور is linked whole, not from its ال)."""
-    words = [(s.start, s.end) for s in spans(text)]
-    out: list[tuple[int, int, str]] = []
-    for start, end, href in sorted(ranges):
-        for ws, we in words:
-            if ws <= start < we:
-                start = ws
-            if ws < end <= we:
-                end = we
-        if out and start < out[-1][1]:
-            continue
-        out.append((start, end, href))
-    return out
 
 
 def _trim(text: str, start: int, end: int, focus: int, limit: int) -> tuple[int, int]:

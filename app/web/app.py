@@ -16,7 +16,7 @@ from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
 
-from . import api, pages
+from . import api, dates, pages
 from .security import SecurityHeaders
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = SearchService(archive)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
+    dates.register(templates.env)
     templates.env.globals["place"] = get_place
     app.state.templates = templates
 

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
-from app.gazetteer.load import get as get_place
-from app.gazetteer.tagger import tag
-from app.ingest.clean import paragraphs
-from app.search.highlight import WordMatcher, mark, word_aligned
+from app.search.highlight import WordMatcher
 from app.search.params import SearchParams
 from app.search.query import parse
 
+from app.gazetteer.load import get as get_place
+from app.gazetteer.tagger import tag
+
+from .annotate import DateMark, PlaceLink, annotate
 from .api import NO_PLACE, REPORT_ID
+from .dates import mentioned_dates
 from .views import place_detail, place_list
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -45,15 +46,13 @@ def report(request: Request, report_id: str):
     q = request.query_params.get("q", "")
     parsed = parse(q)
     matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
-    paras: list[Markup] = []
-    marks = 0
-    for text in paragraphs(r.body):
-        # Place mentions link to their place pages (tagged per paragraph, exactly as at ingest).
-        links = word_aligned(text, [(h.start, h.end, f"/neighbourhoods/{h.slug}") for h in tag(text)])
-        html, n = mark(text, matcher, id_prefix="match-", start_index=marks, links=links)
-        paras.append(html)
-        marks += n
-    return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed)
+    dates = mentioned_dates(r)
+    # Place mentions link to their place pages: the body tagged exactly as at ingest.
+    links = [PlaceLink(h.start, h.end, f"/neighbourhoods/{h.slug}") for h in tag(r.body)]
+    paras, marks = annotate(r.body, matcher, [DateMark(d.start, d.end, d.number, d.label) for d in dates],
+                            links)
+    return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed,
+                  dates=dates)
 
 
 @router.get("/neighbourhoods")

@@ -46,7 +46,7 @@ def test_from_the_place_list_to_a_report_and_back_through_a_place_link(page, ser
     assert place_link.inner_text() == "قاضي عسكر"
     place_link.click()
     page.wait_for_url("**/neighbourhoods/qadi-askar")
-    assert page.locator("table.timeline meter").count() >= 1
+    assert page.locator("table.place-timeline meter").count() >= 1
     assert page.console_errors == []  # no CSP violation, no script error
 
 
