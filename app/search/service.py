@@ -1,6 +1,7 @@
 """The one search service: every page, API route, feed and export asks it, so they cannot disagree."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import threading
@@ -8,12 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from whoosh.query import And, Every, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.archive import Archive
-from app.models import DateMention, Report
+from app.dates import timeline
+from app.dates.timeline import Bucket
+from app.models import DateMention, PlaceMention, Report
 
 from .highlight import WordMatcher, snippet
 from .index import published_key
@@ -41,13 +44,6 @@ class FacetValue:
 
 
 @dataclass
-class Bucket:
-    start: dt.date
-    end: dt.date
-    count: int
-
-
-@dataclass
 class SearchPage:
     params: SearchParams
     parsed: ParsedQuery
@@ -61,6 +57,23 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.params.per_page))
+
+
+@dataclass
+class PlaceBucket:
+    """One period of a place's timeline: reports naming it, and how often they name it."""
+
+    start: dt.date
+    end: dt.date
+    reports: int
+    mentions: int
+
+
+@dataclass
+class PlaceTimeline:
+    buckets: list[PlaceBucket]
+    unit: str
+    undated_reports: int
 
 
 def key_to_date(key: int) -> dt.date | None:
@@ -93,12 +106,21 @@ class _Columns:
             for term in reader.lexicon("places"):
                 slug = term.decode("utf-8") if isinstance(term, bytes) else term
                 self.places[slug] = set(reader.postings("places", term).all_ids())
+        self._reader = reader
+        self._ids: dict[int, str] | None = None
         self.doc_places: dict[int, list[str]] = {}
         for slug, docs in self.places.items():
             for d in docs:
                 self.doc_places.setdefault(d, []).append(slug)
         # Near-duplicate group per document (its own id when alone), for collapse=1.
         self.groups = list(reader.column_reader("dup_group")) if reader.has_column("dup_group") else []
+
+    @property
+    def ids(self) -> dict[int, str]:
+        """docnum → report id, read on first use (only the mentioned-date timeline needs it)."""
+        if self._ids is None:
+            self._ids = {n: f["id"] for n, f in self._reader.iter_docs()}
+        return self._ids
 
 
 class SearchService:
@@ -186,7 +208,7 @@ class SearchService:
             for hit in hits:
                 hit.group_size = sizes.get(group_of.get(hit.id, hit.id), 1)
         facets = {"neighbourhood": self._place_facets(docset, cols)}
-        histogram, unit = self._histogram(docset, cols)
+        histogram, unit = self._histogram(p, docset, cols)
         return SearchPage(p, parsed, total, hits, facets, histogram, unit)
 
     def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery, places: dict) -> list[Hit]:
@@ -212,44 +234,53 @@ class SearchService:
         counts.sort(key=lambda c: (-c.count, c.value))
         return counts
 
-    @staticmethod
-    def _histogram(docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
-        """Counts by day, week or month (by the span of the dates), over the whole result set."""
-        keys = [cols.published[d] for d in docset if d < len(cols.published) and cols.published[d]]
-        if not keys:
-            return [], "day"
-        dates = sorted(key_to_date(k) for k in keys)
-        span = (dates[-1] - dates[0]).days
-        unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
+    def _histogram(self, p: SearchParams, docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
+        """The timeline of the whole result set, on the date the filter is about: publication
+        dates, or (date_field=mentioned) the mentioned ranges clipped to the from/to window, so
+        that a bar's count is exactly what its link (from/to = the bar) returns."""
+        if p.date_field == "mentioned":
+            ids = {cols.ids[d] for d in docset if d in cols.ids}
+            stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
+            if p.date_from:
+                stmt = stmt.where(DateMention.date_to >= p.date_from)
+            if p.date_to:
+                stmt = stmt.where(DateMention.date_from <= p.date_to)
+            per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
+            with self.archive.session() as s:
+                for rid, lo, hi in s.execute(stmt):
+                    if rid in ids:
+                        per_report.setdefault(rid, []).append((lo, hi))
+            return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
+        days = (key_to_date(cols.published[d]) for d in docset
+                if d < len(cols.published) and cols.published[d])
+        return timeline.histogram([(d, d)] for d in days)
 
-        def bucket_start(d: dt.date) -> dt.date:
-            if unit == "day":
-                return d
-            if unit == "week":  # weeks start on Saturday, as in Syria's working week
-                return d - dt.timedelta(days=(d.weekday() - 5) % 7)
-            return d.replace(day=1)
+    # -- places ------------------------------------------------------------------------------
+    def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
+        """slug → (reports naming the place, mentions in all of them), from the database."""
+        stmt = (select(PlaceMention.place_slug, func.count(), func.sum(PlaceMention.count))
+                .group_by(PlaceMention.place_slug))
+        if slugs is not None:
+            stmt = stmt.where(PlaceMention.place_slug.in_(slugs))
+        with self.archive.session() as s:
+            return {slug: (int(n), int(m or 0)) for slug, n, m in s.execute(stmt)}
 
-        def bucket_end(s: dt.date) -> dt.date:
-            if unit == "day":
-                return s
-            if unit == "week":
-                return s + dt.timedelta(days=6)
-            nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return nxt - dt.timedelta(days=1)
-
-        counts: dict[dt.date, int] = {}
-        for d in dates:
-            b = bucket_start(d)
-            counts[b] = counts.get(b, 0) + 1
-        # Fill empty buckets so the timeline's gaps are visible.
-        buckets = []
-        cur = bucket_start(dates[0])
-        last = bucket_start(dates[-1])
-        while cur <= last:
-            end = bucket_end(cur)
-            buckets.append(Bucket(cur, end, counts.get(cur, 0)))
-            cur = end + dt.timedelta(days=1)
-        return buckets, unit
+    def place_timeline(self, slug: str) -> PlaceTimeline:
+        """How a place's mentions spread over time (by publication date), from the database:
+        the same buckets as the results timeline, with the mentions summed in each."""
+        stmt = (select(Report.published, PlaceMention.count)
+                .join(PlaceMention, PlaceMention.report_id == Report.id)
+                .where(PlaceMention.place_slug == slug))
+        with self.archive.session() as s:
+            rows = list(s.execute(stmt))
+        dated = [(d, c) for d, c in rows if d is not None]
+        buckets, unit = timeline.histogram([(d, d)] for d, _ in dated)
+        mentions = [0] * len(buckets)
+        starts = [b.start for b in buckets]
+        for d, c in dated:
+            mentions[bisect.bisect_right(starts, d) - 1] += c
+        return PlaceTimeline([PlaceBucket(b.start, b.end, b.count, m) for b, m in zip(buckets, mentions)],
+                             unit, undated_reports=len(rows) - len(dated))
 
     def group_members(self, report: Report) -> list[Report]:
         """The other reports of `report`'s near-duplicate group ("also published as")."""
