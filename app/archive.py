@@ -67,7 +67,7 @@ class Archive:
         self.sessions: sessionmaker[Session] = session_factory(settings)
         self.index = ArchiveIndex(settings.index_dir)
         self.index.open()
-        if self.index.recreated and self.counts()["database"]:
+        if self.index.recreated and self._db_count():
             # The index was missing or of an older schema version: rebuild it from the database.
             self.reindex()
 
@@ -238,6 +238,10 @@ class Archive:
             stmt = (select(Report).order_by(Report.ingested_at, is_copy, Report.id)
                     .execution_options(yield_per=batch))
             yield from session.scalars(stmt)
+
+    def _db_count(self) -> int:
+        with self.sessions() as session:
+            return session.scalar(select(func.count()).select_from(Report)) or 0
 
     def counts(self) -> dict[str, int]:
         with self.sessions() as session:

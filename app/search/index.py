@@ -114,7 +114,13 @@ class ArchiveIndex:
             if self._searcher is None:
                 self._searcher = self.open().searcher()
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                if self._searcher.doc_count_all() == 0:
+                    # Whoosh cannot refresh a searcher opened on an empty index (its EmptyReader
+                    # has no segments): open a new one — e.g. a server started before the first ingest.
+                    self._searcher.close()
+                    self._searcher = self.open().searcher()
+                else:
+                    self._searcher = self._searcher.refresh()
             return self._searcher
 
     def close_searcher(self) -> None:
