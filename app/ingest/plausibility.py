@@ -177,6 +177,9 @@ def judge(text: str, single_byte: bool = False) -> Verdict:
     n = len(classes) - classes.count("S")
     if n == 0:
         return Verdict("no text (only whitespace)", -99.0)
+    reason = mojibake(text)  # first: its message names the exact mix-up
+    if reason:
+        return Verdict(reason, -99.0)
     bad = classes.count("B")
     if bad > 1 + 0.001 * n:
         kinds = "replacement characters (U+FFFD)" if text.count("\ufffd") > bad / 2 else "control characters"
@@ -186,20 +189,10 @@ def judge(text: str, single_byte: bool = False) -> Verdict:
     if letters < 0.2 * n:
         return Verdict(f"only {100 * letters // n}% of the characters are letters: not text "
                        "(binary data or a wrong encoding?)", -99.0)
-    reason = mojibake(text)
-    if reason:
-        return Verdict(reason, -99.0)
     fit, _ = arabic_fit(text, arabic)
     if foreign > 0.25 * letters:
         return Verdict(f"{100 * foreign // letters}% of the letters are neither Arabic nor Latin "
                        "(a wrong encoding?)", -99.0)
-    if latin >= 5:
-        accented = len(_ACCENTED.findall(text))
-        # A short Latin phrase in Arabic prose ("Déjà vu") may well be a third accented.
-        if accented > (MAX_ACCENTED_SHARE if latin >= 20 else 0.5) * latin:
-            return Verdict(f"{100 * accented // latin}% of the Latin letters are accented (e.g. «"
-                           f"{_sample(text, _ACCENTED)}»): Arabic Windows-1256 text read as Western "
-                           "(cp1252)?", -99.0)
     if arabic:
         words = len(_ARABIC_WORD.findall(text))
         mixed = len(_MIXED_WORD.findall(text))
@@ -212,6 +205,13 @@ def judge(text: str, single_byte: bool = False) -> Verdict:
             if orphans and orphans > 0.1 * marks and orphans > 0.002 * arabic:
                 return Verdict(f"{orphans} Arabic vowel marks follow no letter (e.g. «"
                                f"{_sample(text, _ORPHAN_MARK)}»): probably the wrong code page", fit)
+    if latin >= 5:
+        accented = len(_ACCENTED.findall(text))
+        # A short Latin phrase in Arabic prose ("Déjà vu") may well be a third accented.
+        if accented > (MAX_ACCENTED_SHARE if latin >= 20 else 0.5) * latin:
+            return Verdict(f"{100 * accented // latin}% of the Latin letters are accented (e.g. «"
+                           f"{_sample(text, _ACCENTED)}»): Arabic Windows-1256 text read as Western "
+                           "(cp1252)?", -99.0)
     if arabic >= 20 and fit < min_arabic_fit(arabic):
         return Verdict(f"the Arabic letters occur in implausible proportions (score {fit:.2f} < "
                        f"{min_arabic_fit(arabic):.2f}): probably the wrong code page", fit)
