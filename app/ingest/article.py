@@ -10,7 +10,12 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 
+from app.arabic.tokenize import WORD_RE
+
 from .plausibility import Verdict, judge
+
+#: An "article" of fewer words is a page without one (a menu, an error page).
+MIN_WORDS = 8
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SCRIPT_STYLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
@@ -50,8 +55,8 @@ def extract(page: str) -> Article | None:
 
     doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False, include_tables=True,
                                       date_extraction_params={"extensive_search": False, "original_date": True})
-    if doc is None or not (doc.text or "").strip():
-        return None
+    if doc is None or len(WORD_RE.findall(doc.text or "")) < MIN_WORDS:
+        return None  # nothing, or only a menu's worth of words (trafilatura falls back to any text)
     title = (doc.title or "").strip() or None
     lines = doc.text.strip().split("\n")
     if title and lines and lines[0].strip() == title:  # the <h1> repeats the title

@@ -165,11 +165,12 @@ def mojibake(text: str) -> str | None:
     return None
 
 
-def judge(text: str, single_byte: bool = False) -> Verdict:
+def judge(text: str, single_byte: bool = False, min_letters: float = 0.2) -> Verdict:
     """Decide whether `text` is plausibly Arabic or Latin prose; the reason says why not.
 
     `single_byte`: the text was decoded from a single-byte code page, so marks standing after no
     letter betray the wrong one (in UTF-8 text they are only sloppy typing: «شاعرا ً»).
+    `min_letters`: the share of letters prose must have (0 for containers such as a CSV file).
     """
     if _PRESENTATION.search(text):
         text = unicodedata.normalize("NFKC", text)
@@ -186,7 +187,7 @@ def judge(text: str, single_byte: bool = False) -> Verdict:
         return Verdict(f"{bad} {kinds} in {n} characters: binary data or a damaged encoding", -99.0)
     arabic, latin, foreign = classes.count("A"), classes.count("L"), classes.count("F")
     letters = arabic + latin + foreign
-    if letters < 0.2 * n:
+    if letters < min_letters * n:
         return Verdict(f"only {100 * letters // n}% of the characters are letters: not text "
                        "(binary data or a wrong encoding?)", -99.0)
     fit, _ = arabic_fit(text, arabic)
@@ -222,3 +223,12 @@ def judge(text: str, single_byte: bool = False) -> Verdict:
     if words >= 40 and article < 0.03 and not _PERSIAN.search(text):
         return Verdict(f"none of {words} Arabic words has the article ال: probably the wrong code page", fit)
     return Verdict(None, fit + 2.0 * article)
+
+
+def judge_container(text: str, single_byte: bool = False) -> Verdict:
+    """For a whole JSON or CSV file: UTF-8/16 is accepted as it is (each record's text is judged
+    on its own later, so one bad record cannot sink the file); a single-byte decoding must still
+    be plausible, which is how its code page is chosen."""
+    if not single_byte:
+        return Verdict(None, 0.0)
+    return judge(text, single_byte=True, min_letters=0.0)

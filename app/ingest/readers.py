@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from . import article
 from .decode import DecodeError, decode
+from .plausibility import judge_container
 from .metadata import FieldError, apply, unknown_fields
 from .records import HTML, PLAIN, Notice, RawReport, Refusal
 
@@ -114,7 +115,7 @@ class Manifest:
         if not self.path.is_file():
             return
         try:
-            text = decode(self.path.read_bytes()).text
+            text = decode(self.path.read_bytes(), check=judge_container).text
         except (OSError, DecodeError) as e:
             self.error = f"{self.path} cannot be read ({e}): its files were not ingested, so that no report loses its metadata"
             return
@@ -255,7 +256,7 @@ def _parse_json_line(text: str, origin: str, path: Path, sha: str, enc: str, unk
 def _jsonl_text(path: Path, gz: bool, max_bytes: int, sha: str, unknown: dict[str, str]) -> Iterator[Item]:
     raw = _read_capped(path, gz, max_bytes * MULTI_FILE_FACTOR)
     try:
-        d = decode(raw)
+        d = decode(raw, check=judge_container)
     except DecodeError as e:
         yield Refusal(str(path), str(e))
         return
@@ -280,7 +281,7 @@ def _whole(path: Path, gz: bool, max_bytes: int) -> tuple[str, str, str] | Refus
     if len(raw) > cap:
         return Refusal(str(path), f"file is over {_size(cap)}: split it, or use JSON Lines (streamed)")
     try:
-        d = decode(raw)
+        d = decode(raw, check=judge_container)
     except DecodeError as e:
         return Refusal(str(path), str(e))
     return d.text.removeprefix("\ufeff"), d.encoding, file_sha256(path)
