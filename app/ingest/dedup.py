@@ -4,7 +4,7 @@ The same wire story republished by several outlets with small edits shares most 
 3-grams, so the Jaccard similarity of the 3-gram sets is high (≥ 0.7 for the edited copies in the
 ANT corpus; different stories on the same event — which share background paragraphs — sit at
 0.3–0.6). datasketch computes the MinHash (128 permutations, "affine32" scheme: 512 bytes per
-report); the LSH banding (b=14 bands of r=9 rows, datasketch's optimum for threshold 0.7) is done
+report); the LSH banding (14 bands of 9 rows, datasketch's optimum for threshold 0.7) is done
 here so that the band keys can live in the database: grouping then works across ingest runs and
 processes, and a lookup is one indexed query per batch instead of a comparison with every report.
 
@@ -18,13 +18,14 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from app.arabic.normalise import fold
 from app.arabic.tokenize import WORD_RE
 
 NUM_PERM = 128
 THRESHOLD = 0.7
+#: LSH bands × rows: datasketch's MinHashLSH(threshold=0.7, num_perm=128) optimum (a test checks it).
+BANDS, ROWS = 14, 9
 SHINGLE_WORDS = 3
 #: Fewer distinct 3-grams than this (a report of a dozen words) is too little to call a copy.
 MIN_SHINGLES = 8
@@ -32,10 +33,11 @@ _SCHEME = "affine32"
 
 
 @lru_cache(maxsize=1)
-def _params() -> tuple[tuple[np.ndarray, np.ndarray], int, int]:
-    perms = MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    return perms, lsh.b, lsh.r
+def _minhash_class():
+    """datasketch, imported on first use: it pulls in scipy (0.7 s), which only ingest needs."""
+    from datasketch import MinHash
+
+    return MinHash, MinHash(num_perm=NUM_PERM, seed=1, scheme=_SCHEME).permutations
 
 
 def shingles(text: str) -> set[bytes]:
@@ -48,8 +50,8 @@ def signature(text: str) -> np.ndarray | None:
     sh = shingles(text)
     if len(sh) < MIN_SHINGLES:
         return None
-    perms, _, _ = _params()
-    m = MinHash(num_perm=NUM_PERM, permutations=perms, hashfunc=zlib.crc32, scheme=_SCHEME)
+    minhash, perms = _minhash_class()
+    m = minhash(num_perm=NUM_PERM, permutations=perms, hashfunc=zlib.crc32, scheme=_SCHEME)
     m.update_batch(list(sh))
     return np.asarray(m.hashvalues, dtype=np.uint32)
 
@@ -63,12 +65,11 @@ def from_bytes(blob: bytes) -> np.ndarray:
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
-    """One signed 63-bit key per LSH band (fits an SQL BIGINT); equal keys ⇒ candidate pair."""
-    _, b, r = _params()
+    """One 63-bit key per LSH band (fits an SQL BIGINT); equal keys ⇒ a candidate pair."""
     data = sig.astype("<u4")
     keys = []
-    for band in range(b):
-        digest = hashlib.blake2b(data[band * r:(band + 1) * r].tobytes(), digest_size=8,
+    for band in range(BANDS):
+        digest = hashlib.blake2b(data[band * ROWS:(band + 1) * ROWS].tobytes(), digest_size=8,
                                  person=b"sijill-band" + bytes([band])).digest()
         keys.append(int.from_bytes(digest, "big") >> 1)
     return keys
