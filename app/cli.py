@@ -52,9 +52,9 @@ def ingest(
     for refusal in summary.refused:
         console.print(f"[red]refused[/red] {escape(str(refusal))}", markup=True, highlight=False, soft_wrap=True)
     verb = "would add" if dry_run else "added"
-    grouped = f" ({len(summary.grouped)} grouped with a near-duplicate)" if summary.grouped else ""
-    out.print(f"{verb} {len(summary.added)}{grouped}, skipped as duplicate {len(summary.duplicates)}, "
-              f"refused {len(summary.refused)}", highlight=False)
+    grouped = f" ({len(summary.grouped)} of them grouped with a near-duplicate)" if summary.grouped else ""
+    out.print(f"{verb} {len(summary.added)}, skipped as duplicate {len(summary.duplicates)}, "
+              f"refused {len(summary.refused)}{grouped}", highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
 
 
