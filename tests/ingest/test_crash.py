@@ -82,15 +82,17 @@ def state(settings) -> tuple[dict, dict, dict]:
     return db, archive.index.entries(), index_groups
 
 
-def kill_at_random(settings, batch: Path, seconds: float, rng: random.Random) -> float:
-    """Start an ingest and SIGKILL it at a random point of a run that takes `seconds`."""
+def kill_at_random(settings, batch: Path, seconds: float, rng: random.Random, sig: int) -> float | None:
+    """Start an ingest and send it `sig` at a random point of a run expected to take `seconds`.
+    Returns the delay, or None when the run finished first."""
     delay = rng.uniform(0.1, 0.9) * seconds
     proc = start(settings, "ingest", str(batch))
     time.sleep(delay)
-    assert proc.poll() is None, "the ingest finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    if proc.poll() is not None:
+        return None
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=120)
+    assert proc.returncode != 0
     return delay
 
 
@@ -112,15 +114,23 @@ def test_sigkill_at_random_points_then_check_repair_and_reingest_match_an_uninte
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     crashed = make_settings(tmp_path / "crashed")
-    for attempt in range(2):  # killed twice: once from empty, once while completing
-        delay = kill_at_random(crashed, batch, seconds, rng)
+    # Killed from empty; then interrupted (Ctrl-C) and killed again while completing the job.
+    for attempt, sig in enumerate((signal.SIGKILL, signal.SIGINT, signal.SIGKILL)):
+        done = len(state(crashed)[0]) if attempt else 0
+        budget = seconds if attempt == 0 else 1.0 + seconds * (1 - done / unique)
+        delay = kill_at_random(crashed, batch, budget, rng, sig)
+        if delay is None:  # a resumed run with little left can finish first; the first never does
+            assert attempt > 0, "the ingest finished before it could be killed"
+            continue
         check = sijill(crashed, "check")
-        note = f"seed {seed}, attempt {attempt}, killed after {delay:.1f}s of ~{seconds:.1f}s"
+        note = f"seed {seed}, attempt {attempt}, {sig.name} after {delay:.1f}s of ~{budget:.1f}s"
         assert check.returncode in (0, 1), note + check.stderr
         if check.returncode == 1:
-            # the only possible difference: a batch the index committed and the database did not
-            assert "INCONSISTENT" in check.stdout and "in index but not in database" in check.stdout, note
-            assert "missing from index" not in check.stdout and "content hash differs" not in check.stdout, note
+            assert "INCONSISTENT" in check.stdout and "content hash differs" not in check.stdout, note
+            if sig == signal.SIGKILL:
+                # the only possible difference: a batch the index committed and the database did not
+                assert "in index but not in database" in check.stdout, note
+                assert "missing from index" not in check.stdout, note
             assert sijill(crashed, "check", "--repair").returncode == 0, note
         after = sijill(crashed, "check")
         assert after.returncode == 0 and "consistent" in after.stdout, note
