@@ -106,6 +106,12 @@ def bibtex(report: Report, permalink: str) -> str:
     if report.source_id:
         note += f" Source id {report.source_id}."
     fields.append(("note", note))
-    body = ",\n".join(f"  {k} = {{{_bib(v) if k != 'url' else v.replace('}', '%7D').replace('{', '%7B')}}}"
-                      for k, v in fields)
+    def value(k: str, v: str) -> str:
+        if k == "url":  # verbatim for biblatex; only braces would break the entry
+            return v.replace("{", "%7B").replace("}", "%7D")
+        if k in ("date", "urldate"):  # ISO dates (EDTF "~" = approximate) are not TeX text
+            return v
+        return _bib(v)
+
+    body = ",\n".join(f"  {k} = {{{value(k, v)}}}" for k, v in fields)
     return f"@online{{sijill-{report.id},\n{body}\n}}\n"
