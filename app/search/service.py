@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -127,19 +129,23 @@ class SearchService:
                 docs.add(n)
         return docs
 
+    def _plan(self, p: SearchParams, parsed: ParsedQuery, searcher: Searcher) -> tuple[Query, Query | set[int] | None, dict]:
+        """Query, filter and ordering for `p`: shared by the paged search and the full walk."""
+        query = parsed.query if parsed.query is not None else Every()
+        kwargs: dict = {}
+        if p.effective_sort != "relevance" or parsed.query is None:
+            kwargs["sortedby"] = "published"
+            kwargs["reverse"] = p.effective_sort != "oldest"
+        return query, self._filter(p, searcher), kwargs
+
     # -- the service -------------------------------------------------------------------------
     def search(self, p: SearchParams) -> SearchPage:
         parsed = parse(p.q)
         searcher = self.archive.index.searcher()
         if p.q.strip() and parsed.query is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
-        query = parsed.query if parsed.query is not None else Every()
-        filt = self._filter(p, searcher)
+        query, filt, kwargs = self._plan(p, parsed, searcher)
         sort = p.effective_sort
-        kwargs: dict = {}
-        if sort != "relevance" or parsed.query is None:
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = sort != "oldest"
         limit = p.page * p.per_page
         results = searcher.search(query, limit=limit, filter=filt, **kwargs)
         total = len(results)
@@ -220,3 +226,24 @@ class SearchService:
         with self.archive.session() as s:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
+
+    def iter_result_ids(self, p: SearchParams, batch: int = 500) -> Iterator[list[str]]:
+        """Every result's report ID, in result order, in batches of `batch` (exports, feeds).
+
+        Ignores `page`/`per_page`. A private searcher pins one index generation for the whole walk,
+        so document numbers stay valid while an ingest commits; only the ordered document numbers
+        (4 bytes each) are held, never the rows, so memory stays flat for any result size.
+        """
+        parsed = parse(p.q)
+        if p.q.strip() and parsed.query is None:
+            return
+        searcher = self.archive.index.open().searcher()
+        try:
+            query, filt, kwargs = self._plan(p, parsed, searcher)
+            results = searcher.search(query, limit=None, filter=filt, **kwargs)
+            order = array("i", (docnum for _, docnum in results.top_n))
+            del results
+            for start in range(0, len(order), batch):
+                yield [searcher.stored_fields(d)["id"] for d in order[start:start + batch]]
+        finally:
+            searcher.close()

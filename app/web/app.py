@@ -15,18 +15,46 @@ from app.config import Settings, get_settings
 from app.search.params import ParamError
 from app.search.service import SearchService
 
-from . import api, pages
-from .security import SecurityHeaders
+from app import __version__
+
+from . import api, docs, export, feeds, pages
+from .caching import ArchiveVersions, ConditionalGet
+from .security import ReadOnlySurface, SecurityHeaders
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 
+API_DESCRIPTION = """سجل أرشيف قابل للبحث لتقارير النزاع المسلح باللغة العربية. A searchable archive of Arabic reports on armed conflict.
+
+* **Read-only**: only GET and HEAD; every other method gets 405. CORS: any origin may GET `/api/…`.
+* **Twins**: every HTML page has a JSON twin with the same parameters (`/reports` → `/api/reports`,
+  `/reports/{id}` → `/api/reports/{id}`, `/neighbourhoods[/{slug}]` → `/api/neighbourhoods[/{slug}]`);
+  pages name their twin, feed and exports in `<link rel="alternate">` tags and `Link` headers.
+* **Filters** (pages, API, feed, exports alike): `q`, `neighbourhood` (repeatable), `from`, `to`
+  (YYYY-MM-DD), `date_field` (published | mentioned), `sort` (relevance | newest | oldest), `page`, `per_page` (1–100).
+* **Feed and exports**: `/feed.atom` (newest 50), `/reports.csv` (UTF-8 with BOM), `/reports.jsonl`.
+* **Caching**: `ETag` and `Last-Modified` follow the archive's last change; revalidate with
+  `If-None-Match` / `If-Modified-Since` for a 304.
+* **Errors** always look like `{"error": {"code": "bad_parameter", "message": "…", "param": "from"}}`.
+"""
+
+TAGS = [
+    {"name": "reports", "description": "البحث في التقارير وقراءتها — search and read reports"},
+    {"name": "neighbourhoods", "description": "الأحياء والأماكن في المعجم الجغرافي — the gazetteer"},
+    {"name": "feeds", "description": "خلاصات Atom — Atom feeds"},
+    {"name": "exports", "description": "تصدير مجموعة نتائج كاملة — whole result sets"},
+    {"name": "meta", "description": "حالة الأرشيف — archive statistics and health"},
+]
+
+#: Machine-readable endpoints outside /api/: their errors are JSON too.
+MACHINE_PATHS = ("/healthz", "/openapi.json", "/feed.atom", "/reports.csv", "/reports.jsonl")
+
 _MESSAGES = {404: "الصفحة المطلوبة غير موجودة", 405: "الطريقة غير مسموحة", 400: "طلب غير صالح"}
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json")
+    return request.url.path.startswith("/api/") or request.url.path in MACHINE_PATHS
 
 
 def _error(request: Request, status: int, code: str, message: str, param: str | None = None):
@@ -39,12 +67,12 @@ def _error(request: Request, status: int, code: str, message: str, param: str | 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     archive = Archive(settings)
-    app = FastAPI(title="Sijill — سجل", version="0.1.0", docs_url=None, redoc_url=None,
-                  description="A searchable archive of Arabic reports on armed conflict. Read-only JSON API: "
-                              "every HTML page has a twin under /api/ with the same parameters.")
+    app = FastAPI(title="Sijill — سجل", version=__version__, docs_url=None, redoc_url=None,
+                  description=API_DESCRIPTION, openapi_tags=TAGS)
     app.state.settings = settings
     app.state.archive = archive
     app.state.service = SearchService(archive)
+    app.state.versions = ArchiveVersions(archive)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
     app.state.templates = templates
@@ -72,7 +100,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(request, 500, "server_error", "حدث خطأ داخلي؛ سُجّل وسيُصلح.")
 
     app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(export.router)
+    app.include_router(docs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    # Outermost last: security headers on everything, then the read-only/CORS surface, then caching.
+    app.add_middleware(ConditionalGet, versions=app.state.versions)
+    app.add_middleware(ReadOnlySurface)
     app.add_middleware(SecurityHeaders)
     return app

@@ -10,13 +10,20 @@ from app.search.highlight import WordMatcher, mark
 from app.search.params import SearchParams
 from app.search.query import parse
 
+from .alternates import for_page, link_header
 from .api import REPORT_ID
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+    """Render a page with its alternates (JSON twin, feed, exports) as <link> tags and a Link header."""
+    alts = for_page(request.url.path, context.get("params"))
+    context.setdefault("alternates", alts)
+    response = request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+    if status_code == 200:
+        response.headers["link"] = link_header(alts)
+    return response
 
 
 @router.get("/")

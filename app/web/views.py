@@ -4,10 +4,13 @@ Pages render the same objects, so a page and its JSON twin always list the same 
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from app.models import Report
+from app.search.params import DEFAULT_PER_PAGE, SearchParams
 from app.search.service import SearchPage
 
-from .schemas import (BucketOut, DateMentionOut, FacetValueOut, Links, PlaceMentionOut, QueryOut,
+from .schemas import (BucketOut, DateMentionOut, FacetValueOut, Links, PlaceMentionOut, PlaceOut, QueryOut,
                       QueryTermOut, ReportDetail, ReportSummary, SearchResponse)
 
 
@@ -34,8 +37,15 @@ def search_response(page: SearchPage) -> SearchResponse:
         links=Links(self=p.url("/api/reports"),
                     next=p.url("/api/reports", page=p.page + 1) if p.page < page.pages else None,
                     prev=p.url("/api/reports", page=p.page - 1) if p.page > 1 else None,
-                    html=p.url("/reports")),
+                    html=p.url("/reports"), **export_links(p)),
     )
+
+
+def export_links(p: SearchParams) -> dict[str, str]:
+    """Feed (filters only: always the newest 50) and exports (filters and sort: the whole set)."""
+    whole = {"page": 1, "per_page": DEFAULT_PER_PAGE}
+    return {"feed": p.url("/feed.atom", sort=None, **whole),
+            "csv": p.url("/reports.csv", **whole), "jsonl": p.url("/reports.jsonl", **whole)}
 
 
 def report_detail(r: Report) -> ReportDetail:
@@ -49,3 +59,16 @@ def report_detail(r: Report) -> ReportDetail:
                               precision=d.precision, relative=d.relative) for d in r.dates],
         url=f"/reports/{r.id}",
     )
+
+
+def place_out(place, report_count: int) -> PlaceOut:
+    """A gazetteer `Place` as the API shows it (optional gazetteer fields may be absent)."""
+    slug = place.slug
+    q = quote(slug, safe="")
+    return PlaceOut(
+        slug=slug, name_ar=place.name_ar, variants_ar=list(getattr(place, "variants_ar", ()) or ()),
+        names_latin=list(getattr(place, "names_latin", ()) or ()), kind=getattr(place, "kind", None),
+        parent=getattr(place, "parent", None), side_2016=getattr(place, "side_2016", None),
+        lat=getattr(place, "lat", None), lon=getattr(place, "lon", None), source=getattr(place, "source", None),
+        report_count=report_count, url=f"/neighbourhoods/{q}", api_url=f"/api/neighbourhoods/{q}",
+        reports_url=f"/api/reports?neighbourhood={q}", feed=f"/feed.atom?neighbourhood={q}")
