@@ -18,6 +18,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 SORTS = ("relevance", "newest", "oldest")
 DATE_FIELDS = ("published", "mentioned")
+#: Accepted spellings of collapse=, true ones first (anything else is a ParamError).
+COLLAPSE_VALUES = ("1", "true", "yes", "on", "0", "false", "no", "off")
 
 
 class ParamError(ValueError):
@@ -85,7 +87,10 @@ class SearchParams:
             raise ParamError("sort", "القيمة المسموحة: relevance أو newest أو oldest")
         page = _int(one("page"), "page", 1, 1, MAX_PAGE)
         per_page = _int(one("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-        collapse = (one("collapse") or "0").strip().lower() in ("1", "true", "yes", "on")
+        collapse_raw = (one("collapse") or "0").strip().lower() or "0"
+        if collapse_raw not in COLLAPSE_VALUES:
+            raise ParamError("collapse", "القيمة المسموحة: 1 أو 0")
+        collapse = collapse_raw in COLLAPSE_VALUES[:4]
         return cls(q=q, neighbourhood=tuple(slugs), date_from=date_from, date_to=date_to,
                    date_field=date_field, sort=sort, page=page, per_page=per_page, collapse=collapse)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.gazetteer.load import places
-from app.search.params import DATE_FIELDS, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, SORTS
+from app.search.params import COLLAPSE_VALUES, DATE_FIELDS, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, SORTS
 
 
 def _q(name: str, schema: dict, description: str, example: Any = None, **extra: Any) -> dict:
@@ -21,11 +21,17 @@ def _q(name: str, schema: dict, description: str, example: Any = None, **extra: 
     return p
 
 
-def _slug_schema() -> dict:
+def _or_empty(schema: dict) -> dict:
+    """HTML forms send empty fields (`to=`): the parser treats an empty value as absent."""
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], ""]}
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+def _slug_schema() -> dict | None:
+    """The known slugs (an unknown one is a 400), or None while the gazetteer is empty."""
     slugs = sorted(places())
-    if slugs:
-        return {"type": "string", "enum": slugs}
-    return {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}
+    return {"type": "string", "enum": slugs} if slugs else None
 
 
 def filter_parameters(*, neighbourhood: bool = True) -> list[dict]:
@@ -35,33 +41,35 @@ def filter_parameters(*, neighbourhood: bool = True) -> list[dict]:
            "الاستعلام: كل الكلمات مطلوبة، والعبارة بين علامتي تنصيص تُطابق كما هي. "
            "Query: all words required; \"quoted phrases\" match as written.", "قاضي عسكر"),
     ]
-    if neighbourhood:
-        params.append(_q("neighbourhood", {"type": "array", "items": _slug_schema()},
+    slug = _slug_schema()
+    if neighbourhood and slug is not None:
+        params.append(_q("neighbourhood", {"type": "array", "items": slug},
                          "معرّف حي أو مكان من المعجم الجغرافي (يتكرر: أيّ منها). "
                          "Gazetteer slug, repeatable: reports naming any of them.",
                          style="form", explode=True))
     params += [
-        _q("from", {"type": "string", "format": "date"}, "من تاريخ (YYYY-MM-DD)، شاملا. From date, inclusive.",
+        _q("from", _or_empty({"type": "string", "format": "date"}), "من تاريخ (YYYY-MM-DD)، شاملا. From date, inclusive.",
            "2016-12-01"),
-        _q("to", {"type": "string", "format": "date"},
+        _q("to", _or_empty({"type": "string", "format": "date"}),
            "إلى تاريخ (YYYY-MM-DD)، شاملا؛ لا يسبق from. To date, inclusive; not before `from`.", "2016-12-31"),
-        _q("date_field", {"type": "string", "enum": list(DATE_FIELDS), "default": "published"},
+        _q("date_field", _or_empty({"type": "string", "enum": list(DATE_FIELDS), "default": "published"}),
            "published: تاريخ النشر؛ mentioned: تاريخ مذكور في النص. Which date the range applies to."),
-        _q("collapse", {"type": "string", "enum": ["0", "1"], "default": "0"},
+        _q("collapse", _or_empty({"type": "string", "enum": list(COLLAPSE_VALUES), "default": "0"}),
            "1: نتيجة واحدة لكل مجموعة من النسخ المتقاربة. One result per near-duplicate group."),
     ]
     return params
 
 
 def sort_parameter() -> dict:
-    return _q("sort", {"type": "string", "enum": list(SORTS)},
+    return _q("sort", _or_empty({"type": "string", "enum": list(SORTS)}),
               "الترتيب: relevance (الافتراضي مع استعلام) أو newest (الافتراضي بدونه) أو oldest.")
 
 
 def paging_parameters() -> list[dict]:
     return [
-        _q("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "رقم الصفحة، من 1."),
-        _q("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+        _q("page", _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}), "رقم الصفحة، من 1."),
+        _q("per_page", _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                  "default": DEFAULT_PER_PAGE}),
            f"عدد النتائج في الصفحة (1–{MAX_PER_PAGE})."),
     ]
 

@@ -4,6 +4,7 @@ Pages render the same objects, so a page and its JSON twin always list the same 
 """
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from app.models import Report
@@ -12,6 +13,13 @@ from app.search.service import SearchPage
 
 from .schemas import (BucketOut, DateMentionOut, FacetValueOut, Links, PlaceMentionOut, PlaceOut, QueryOut,
                       QueryTermOut, ReportDetail, ReportSummary, SearchResponse)
+
+
+def utc(d: dt.datetime | None) -> dt.datetime | None:
+    """The database keeps naive UTC; the API says so (RFC 3339 date-times need an offset)."""
+    if d is None:
+        return None
+    return d.replace(tzinfo=dt.timezone.utc) if d.tzinfo is None else d.astimezone(dt.timezone.utc)
 
 
 def place_label(slug: str) -> str | None:
@@ -52,8 +60,8 @@ def report_detail(r: Report) -> ReportDetail:
     return ReportDetail(
         id=r.id, sha256=r.sha256, original_sha256=r.original_sha256, title=r.title, body=r.body,
         published=r.published, date_basis=r.date_basis, language=r.language, source=r.source,
-        source_url=r.source_url, source_id=r.source_id, filename=r.filename, retrieved_at=r.retrieved_at,
-        ingested_at=r.ingested_at, dup_group=r.dup_group,
+        source_url=r.source_url, source_id=r.source_id, filename=r.filename, retrieved_at=utc(r.retrieved_at),
+        ingested_at=utc(r.ingested_at), dup_group=r.dup_group,
         places=[PlaceMentionOut(slug=m.place_slug, count=m.count, first_pos=m.first_pos) for m in r.places],
         dates=[DateMentionOut(text=d.text, start=d.start, end=d.end, date_from=d.date_from, date_to=d.date_to,
                               precision=d.precision, relative=d.relative) for d in r.dates],
