@@ -17,7 +17,7 @@ from app.search.service import SearchService
 
 from app import __version__
 
-from . import api, docs, export, feeds, pages
+from . import api, dates, docs, export, feeds, pages
 from .caching import ArchiveVersions, ConditionalGet
 from .security import ReadOnlySurface, SecurityHeaders
 
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.versions = ArchiveVersions(archive)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
+    dates.register(templates.env)
     app.state.templates = templates
 
     @app.exception_handler(ParamError)

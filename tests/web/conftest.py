@@ -1,5 +1,6 @@
-"""Fixtures for the web layer: the seeds ingested into a temporary data directory, the real app
-over it (TestClient), and a real uvicorn server on a free port for what needs real HTTP."""
+"""Fixtures for the API/feed/export tests, on top of tests/conftest.py (`seeded_settings`, `client`,
+`seed_ids`): the app object over the seeded archive, the seeds in browse order, fresh archives,
+and a real uvicorn server on a free port for what needs real HTTP."""
 from __future__ import annotations
 
 import os
@@ -33,26 +34,14 @@ def ingest_into(settings: Settings, *paths: Path) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def web_settings(tmp_path_factory) -> Settings:
-    """One archive holding the five seeds, shared by the read-only web tests."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("web-seeded") / "data", database_url=None)
-    added = ingest_into(settings, SEEDS)
-    assert len(added) == 5
-    return settings
+def web_app(seeded_settings):
+    """The app over the shared seeded archive (tests/conftest.py), for direct access to its service."""
+    return create_app(seeded_settings)
 
 
 @pytest.fixture(scope="session")
-def web_app(web_settings):
-    return create_app(web_settings)
-
-
-@pytest.fixture(scope="session")
-def client(web_app) -> TestClient:
-    return TestClient(web_app)
-
-
-@pytest.fixture(scope="session")
-def seed_ids(client) -> list[str]:
+def newest_ids(client) -> list[str]:
+    """The seed report IDs, newest first (the default browse order)."""
     data = client.get("/api/reports", params={"per_page": 100}).json()
     return [r["id"] for r in data["results"]]
 
@@ -80,10 +69,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(web_settings):
+def live_server(seeded_settings):
     """`uvicorn app.web.main:app` in a subprocess over the seeded data directory; yields its base URL."""
     port = _free_port()
-    env = dict(os.environ, SIJILL_DATA_DIR=str(web_settings.data_dir), PYTHONPATH=str(ROOT))
+    env = dict(os.environ, SIJILL_DATA_DIR=str(seeded_settings.data_dir), PYTHONPATH=str(ROOT))
     env.pop("SIJILL_DATABASE_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.web.main:app", "--host", "127.0.0.1",
                              "--port", str(port), "--no-access-log"], cwd=ROOT, env=env,

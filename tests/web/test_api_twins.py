@@ -67,13 +67,13 @@ def test_results_page_and_twin_list_same_reports_in_same_order(client, params, r
         assert html_ids, "the combination should list something on the seeds"
 
 
-def test_every_seed_is_reachable_through_paging_links(client, seed_ids):
+def test_every_seed_is_reachable_through_paging_links(client, newest_ids):
     url, seen = "/api/reports?per_page=2", []
     while url:
         data = client.get(url).json()
         seen += [r["id"] for r in data["results"]]
         url = data["links"]["next"]
-    assert seen == seed_ids and len(seen) == 5
+    assert seen == newest_ids and len(seen) == 5
     assert client.get("/api/reports?per_page=2&page=3").json()["links"]["prev"].endswith("page=2")
 
 
@@ -83,16 +83,16 @@ def test_home_page_twin(client, result_ids):
     assert tags["application/atom+xml"] == "/feed.atom"
 
 
-def test_report_page_twin_is_the_same_report(client, seed_ids):
-    for rid in seed_ids:
+def test_report_page_twin_is_the_same_report(client, newest_ids):
+    for rid in newest_ids:
         page, data, _ = twin(client, f"/reports/{rid}")
         assert data["id"] == rid
         assert data["url"] == f"/reports/{rid}"
         assert unescape(re.search(r"<h1>(.*?)</h1>", page.text, re.S).group(1)).strip() == data["title"]
 
 
-def test_report_detail_has_provenance_places_and_dates(client, seed_ids):
-    data = client.get(f"/api/reports/{seed_ids[0]}").json()
+def test_report_detail_has_provenance_places_and_dates(client, newest_ids):
+    data = client.get(f"/api/reports/{newest_ids[0]}").json()
     assert len(data["sha256"]) == 64 and data["sha256"].startswith(data["id"])
     assert data["filename"].endswith(".txt")
     assert data["date_basis"] == "estimated"
@@ -147,9 +147,9 @@ def test_unknown_place_is_a_404_in_the_error_shape(client):
     assert r.json()["error"]["code"] == "not_found"
 
 
-def test_stats(client, seed_ids):
+def test_stats(client, newest_ids):
     s = client.get("/api/stats").json()
-    assert s["reports"] == s["indexed"] == len(seed_ids) == 5
+    assert s["reports"] == s["indexed"] == len(newest_ids) == 5
     assert s["first_published"] == "2016-11-17" and s["last_published"] == "2016-12-08"
     assert sum(s["by_date_basis"].values()) == 5 and s["by_date_basis"]["estimated"] == 5
     assert s["places_in_gazetteer"] == client.get("/api/neighbourhoods").json()["total"]

@@ -17,14 +17,14 @@ def read_csv(body: bytes) -> list[dict]:
     return rows
 
 
-def test_csv_of_the_seeds_round_trips_the_arabic_text(client, seed_ids):
+def test_csv_of_the_seeds_round_trips_the_arabic_text(client, newest_ids):
     r = client.get("/reports.csv")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
     rows = read_csv(r.content)
     assert list(rows[0].keys()) == list(CSV_COLUMNS)
-    assert [row["id"] for row in rows] == seed_ids  # default order: newest first, as /reports
+    assert [row["id"] for row in rows] == newest_ids  # default order: newest first, as /reports
     for row in rows:
         full = client.get(f"/api/reports/{row['id']}").json()
         assert row["text"] == full["body"]
@@ -47,13 +47,13 @@ def test_csv_takes_the_filters_and_sort_of_reports_and_ignores_paging(client):
     assert read_csv(empty) == [] and empty.decode("utf-8-sig").startswith("id,title,")
 
 
-def test_jsonl_round_trips_the_api_records(client, seed_ids):
+def test_jsonl_round_trips_the_api_records(client, newest_ids):
     r = client.get("/reports.jsonl")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/x-ndjson")
     lines = r.content.decode("utf-8").splitlines()
     records = [json.loads(line) for line in lines]
-    assert [x["id"] for x in records] == seed_ids
+    assert [x["id"] for x in records] == newest_ids
     for rec in records:
         api = client.get(f"/api/reports/{rec['id']}").json()
         assert rec["url"] == "http://testserver" + api["url"]
@@ -69,7 +69,7 @@ def test_bad_export_parameter_is_a_400_in_the_error_shape(client):
                                       "param": "sort"}}
 
 
-def test_exports_stream_in_batches_with_the_same_result(web_app, seed_ids):
+def test_exports_stream_in_batches_with_the_same_result(web_app, newest_ids):
     service = web_app.state.service
     params = SearchParams.parse({"q": "حلب", "sort": "oldest"})
     one = list(csv_chunks(service, params, "http://x", batch=500))

@@ -27,10 +27,10 @@ def test_etag_revalidation_returns_304(client, url):
     assert client.get(url, headers={"If-None-Match": '"stale"', "If-Modified-Since": last_modified}).status_code == 200
 
 
-def test_report_permalink_revalidates(client, seed_ids):
-    first = client.get(f"/reports/{seed_ids[0]}")
-    assert client.get(f"/reports/{seed_ids[0]}", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
-    api = client.get(f"/api/reports/{seed_ids[0]}", headers={"If-None-Match": first.headers["etag"]})
+def test_report_permalink_revalidates(client, newest_ids):
+    first = client.get(f"/reports/{newest_ids[0]}")
+    assert client.get(f"/reports/{newest_ids[0]}", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    api = client.get(f"/api/reports/{newest_ids[0]}", headers={"If-None-Match": first.headers["etag"]})
     assert api.status_code == 304 and api.headers["access-control-allow-origin"] == "*"
 
 
