@@ -213,23 +213,21 @@ class SearchService:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
 
-    def iter_result_ids(self, p: SearchParams, batch: int = 500) -> Iterator[list[str]]:
-        """Every result's report ID, in result order, in batches of `batch` (exports, feeds).
+    def iter_result_ids(self, p: SearchParams, batch: int = 200) -> Iterator[list[str]]:
+        """Every result's report ID, in result order, in batches of `batch` (whole-set exports).
 
-        Ignores `page`/`per_page`. A private searcher pins one index generation for the whole walk,
-        so document numbers stay valid while an ingest commits; only the ordered document numbers
-        (4 bytes each) are held, never the rows, so memory stays flat for any result size.
+        Ignores `page`/`per_page`. Holds only the ordered document numbers (4 bytes per result) and
+        maps them through this generation's docnum → id table, which stays valid (and is not
+        copied) even if an ingest commits and the shared searcher moves on mid-export.
         """
         parsed = parse(p.q)
         if p.q.strip() and parsed.query is None:
             return
-        searcher = self.archive.index.open().searcher()
-        try:
-            query, filt, kwargs = self._plan(p, parsed, searcher)
-            results = searcher.search(query, limit=None, filter=filt, **kwargs)
-            order = array("i", (docnum for _, docnum in results.top_n))
-            del results
-            for start in range(0, len(order), batch):
-                yield [searcher.stored_fields(d)["id"] for d in order[start:start + batch]]
-        finally:
-            searcher.close()
+        searcher = self.archive.index.searcher()
+        query, filt, kwargs = self._plan(p, parsed, searcher)
+        results = searcher.search(query, limit=None, filter=filt, **kwargs)
+        order = array("i", (docnum for _, docnum in results.top_n))
+        del results
+        ids = self._cols(searcher).ids
+        for start in range(0, len(order), batch):
+            yield [ids[d] for d in order[start:start + batch]]

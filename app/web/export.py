@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from app.models import Report
 from app.search.params import SearchParams
@@ -34,7 +34,7 @@ from .security import HEAD_MARK
 from .views import report_detail
 
 router = APIRouter()
-BATCH = 500
+BATCH = 200
 CSV_COLUMNS = ("id", "title", "published", "date_basis", "source", "source_url", "places", "url", "text")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +51,7 @@ def report_batches(service: SearchService, params: SearchParams, batch: int = BA
         with service.archive.session() as s:
             rows = {r.id: r for r in s.scalars(
                 select(Report).where(Report.id.in_(ids))
-                .options(selectinload(Report.places), selectinload(Report.dates)))}
+                .options(defer(Report.original), selectinload(Report.places), selectinload(Report.dates)))}
         yield [rows[i] for i in ids if i in rows]  # a report deleted meanwhile is skipped, never a ghost
 
 

@@ -72,12 +72,12 @@ def test_bad_export_parameter_is_a_400_in_the_error_shape(client):
 def test_exports_stream_in_batches_with_the_same_result(web_app, newest_ids):
     service = web_app.state.service
     params = SearchParams.parse({"q": "حلب", "sort": "oldest"})
-    one = list(csv_chunks(service, params, "http://x", batch=500))
+    one = list(csv_chunks(service, params, "http://x", batch=200))
     small = list(csv_chunks(service, params, "http://x", batch=2))
     assert len(one) == 2 and len(small) == 4  # header chunk + one chunk per batch
     assert b"".join(one) == b"".join(small)
     assert b"".join(jsonl_chunks(service, params, "http://x", batch=1)) == \
-        b"".join(jsonl_chunks(service, params, "http://x", batch=500))
+        b"".join(jsonl_chunks(service, params, "http://x", batch=200))
     batches = list(service.iter_result_ids(params, batch=2))
     assert [len(b) for b in batches] == [2, 2, 1]
 
