@@ -6,7 +6,7 @@ generation, so the validator is computed once per index generation (when the sha
 refreshed) and every other request only compares strings:
 
 - ETag: weak, a hash of index generation + TOC mtime + index and database counts + newest
-  `ingested_at` + schema version + app version (a deploy with new templates changes it too);
+  `ingested_at` + schema version + a hash of the code and templates (a deploy changes it too);
 - Last-Modified: the later of the newest `ingested_at` and the index's last commit.
 
 `ConditionalGet` answers a matching `If-None-Match` (or, without one, `If-Modified-Since`) with
@@ -19,6 +19,8 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import func, select
 from whoosh.searching import Searcher
@@ -30,6 +32,19 @@ from app.search.index import INDEX_NAME
 from app.search.schema import SCHEMA_VERSION
 
 APP_VERSION = __version__
+_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """A hash of the code and templates that render responses, so a deploy that changes a page
+    changes its validator even without a version bump (content-based: equal on every server)."""
+    h = hashlib.sha256(APP_VERSION.encode())
+    for root, pattern in ((_ROOT / "app", "**/*.py"), (_ROOT / "templates", "**/*.html")):
+        for f in sorted(root.glob(pattern)):
+            h.update(str(f.relative_to(_ROOT)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 #: Data may change with the next ingest; a minute of freshness, then cheap revalidation.
 CACHE_CONTROL = b"public, max-age=60"
@@ -93,7 +108,7 @@ class ArchiveVersions:
             stamps.append(_utc(newest))
         last = max(stamps) if stamps else dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
         last = last.replace(microsecond=0)
-        key = f"{gen}|{toc_ns}|{docs}|{count}|{newest}|{SCHEMA_VERSION}|{APP_VERSION}"
+        key = f"{gen}|{toc_ns}|{docs}|{count}|{newest}|{SCHEMA_VERSION}|{code_stamp()}"
         digest = hashlib.sha256(key.encode()).hexdigest()[:20]
         return ArchiveVersion(etag=f'W/"{digest}"', last_modified=last,
                               http_date=format_datetime(last, usegmt=True), reports=count or 0, index_docs=docs)

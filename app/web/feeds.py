@@ -23,6 +23,7 @@ from app.search.params import SearchParams
 from .alternates import feed_url
 from .parameters import filter_parameters, openapi_extra
 from .schemas import ErrorResponse
+from .views import utc
 
 router = APIRouter()
 FEED_SIZE = 50
@@ -40,10 +41,6 @@ BASIS_NOTE = {
 
 def xml_text(s: str | None) -> str:
     return _NOT_XML.sub("", s or "")
-
-
-def _utc(d: dt.datetime) -> dt.datetime:
-    return d.replace(tzinfo=dt.timezone.utc) if d.tzinfo is None else d.astimezone(dt.timezone.utc)
 
 
 def describe(p: SearchParams) -> str:
@@ -104,7 +101,7 @@ def feed(request: Request) -> Response:
         fe.link(href=permalink, rel="alternate", type="text/html")
         if source_url and source_url.startswith(("http://", "https://")):
             fe.link(href=xml_text(source_url), rel="related", title="المصدر")
-        updated = _utc(ingested) if ingested else version.last_modified
+        updated = utc(ingested) if ingested else version.last_modified
         fe.updated(updated)
         if hit.published:
             fe.published(dt.datetime.combine(hit.published, dt.time(), dt.timezone.utc))

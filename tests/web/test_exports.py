@@ -115,3 +115,22 @@ def test_formula_injection_is_neutralised_in_real_exports(tmp_path, make_archive
     # JSON Lines keeps the exact text.
     exact = sorted(json.loads(line)["body"] for line in client.get("/reports.jsonl").text.splitlines())
     assert exact[0].startswith("-5 قتلى") and exact[1].startswith("=HYPERLINK(")
+
+
+def test_an_ingest_during_an_export_does_not_break_it(tmp_path, make_archive):
+    from app.archive import Archive
+    from app.ingest.pipeline import ingest
+    from tests.conftest import SEEDS
+
+    settings, client = make_archive(SEEDS)
+    app = client.app
+    chunks = csv_chunks(app.state.service, SearchParams(), "http://x", batch=2)
+    started = [next(chunks), next(chunks)]  # header and the first batch
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "n.txt").write_text("تقرير جديد عن قصف حي الشعار في حلب.", encoding="utf-8")
+    ingest(Archive(settings), [more], max_bytes=settings.max_report_bytes)
+    assert client.get("/api/stats").json()["reports"] == 6  # the app has moved to the new generation
+    rows = read_csv(b"".join(started + list(chunks)))
+    assert len(rows) == 5  # the export finishes the result set it started with
+    assert len(read_csv(client.get("/reports.csv").content)) == 6
