@@ -48,8 +48,9 @@ def _exports(p: SearchParams) -> list[Alternate]:
             Alternate(p.url("/reports.jsonl", **whole), JSONL, "تصدير JSON Lines")]
 
 
-def for_page(path: str, params: SearchParams | None = None) -> list[Alternate]:
-    """The alternates of the HTML page at `path`, rendered with `params` (when it has filters)."""
+def for_page(path: str, params: SearchParams | None = None, twin: str | None = None) -> list[Alternate]:
+    """The alternates of the HTML page at `path`, rendered with `params` (when it has filters);
+    `twin` overrides the JSON twin's URL for pages that build it themselves (place pages)."""
     if path == "/":
         p = params or SearchParams(per_page=10)
         return [Alternate(p.url("/api/reports"), JSON, "JSON"), _feed(None)]
@@ -64,8 +65,7 @@ def for_page(path: str, params: SearchParams | None = None) -> list[Alternate]:
     m = _PLACE.match(path)
     if m:
         slug = quote(m.group(1), safe="")
-        p = (params or SearchParams()).with_(neighbourhood=())
-        return [Alternate(p.url(f"/api/neighbourhoods/{slug}"), JSON, "JSON"),
+        return [Alternate(twin or f"/api/neighbourhoods/{slug}", JSON, "JSON"),
                 _feed(SearchParams(neighbourhood=(m.group(1),)))]
     return [_feed(None)]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
@@ -15,10 +14,10 @@ from app.gazetteer.load import get as get_place
 from app.gazetteer.load import places as all_places
 from app.search.params import SearchParams
 
-from .alternates import ATOM, HTML, Alternate, feed_url, link_header
-from .parameters import filter_parameters, openapi_extra, paging_parameters, search_parameters, sort_parameter
-from .schemas import ErrorResponse, Health, NeighbourhoodDetail, NeighbourhoodList, ReportDetail, SearchResponse, Stats
-from .views import place_out, report_detail, search_response
+from .alternates import ATOM, HTML, Alternate, link_header
+from .parameters import openapi_extra, paging_parameters, search_parameters
+from .schemas import ErrorResponse, Health, PlaceDetail, PlaceListResponse, ReportDetail, SearchResponse, Stats
+from .views import place_detail, place_list, report_detail, search_response
 
 router = APIRouter()
 REPORT_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -78,42 +77,43 @@ def api_report(request: Request, response: Response,
     return report_detail(r)
 
 
-@router.get("/api/neighbourhoods", response_model=NeighbourhoodList, tags=["neighbourhoods"],
-            summary="Every place in the gazetteer with its report count — twin of /neighbourhoods",
-            description="كل أحياء حلب وأماكنها في المعجم الجغرافي، مع عدد التقارير التي تذكر كلا منها.",
+@router.get("/api/neighbourhoods", response_model=PlaceListResponse, tags=["neighbourhoods"],
+            summary="All gazetteer places, grouped by kind (and Aleppo's quarters by side in late 2016) "
+                    "— twin of /neighbourhoods",
+            description="كل الأحياء والأماكن في المعجم الجغرافي مجمّعة حسب النوع (وأحياء حلب حسب الجهة المسيطرة "
+                        "أواخر 2016)، مع عدد التقارير التي تذكر كلا منها.",
             responses={**_ok("The gazetteer"), **_NOT_MODIFIED})
-def api_neighbourhoods(request: Request, response: Response) -> NeighbourhoodList:
-    counts = request.app.state.archive.place_counts()
-    places = sorted(all_places().values(), key=lambda p: (getattr(p, "kind", "") or "", p.name_ar, p.slug))
+def api_neighbourhoods(request: Request, response: Response) -> PlaceListResponse:
     response.headers["link"] = link_header([Alternate("/neighbourhoods", HTML, "HTML")])
-    return NeighbourhoodList(total=len(places), places=[place_out(p, counts.get(p.slug, 0)) for p in places])
+    return place_list(request.app.state.service)
 
 
-@router.get("/api/neighbourhoods/{slug}", response_model=NeighbourhoodDetail, tags=["neighbourhoods"],
-            summary="One place and its reports — twin of /neighbourhoods/{slug}",
-            description="حي أو مكان واحد: أسماؤه وصيغها، وتقاريره (الأحدث أولا)، وتوزعها الزمني. "
-                        "تقبل معايير البحث نفسها لتضييق التقارير.",
-            responses={**_ok("The place and a page of its reports", link=True), **_NOT_MODIFIED, **_BAD, **_MISSING},
-            openapi_extra=openapi_extra(filter_parameters(neighbourhood=False) + [sort_parameter()]
-                                        + paging_parameters()))
+NO_PLACE = "لا يوجد حي أو مكان بهذا المعرّف في المعجم الجغرافي"
+
+
+@router.get("/api/neighbourhoods/{slug}", response_model=PlaceDetail, tags=["neighbourhoods"],
+            summary="One place: names, variants, sources, its reports (newest first), mentions over time "
+                    "— twin of /neighbourhoods/{slug}",
+            description="حي أو مكان واحد: أسماؤه وصيغها ومصادرها، وتقاريره (الأحدث أولا)، وتوزع ذكره عبر الزمن.",
+            responses={**_ok("The place and a page of its reports", link=True), **_NOT_MODIFIED, **_BAD,
+                       **_MISSING},
+            openapi_extra=openapi_extra(paging_parameters()))
 def api_neighbourhood(request: Request, response: Response,
                       slug: Annotated[str, Path(description="معرّف المكان في المعجم الجغرافي",
-                                                examples=["sakhour"])]) -> NeighbourhoodDetail:
+                                                examples=["qadi-askar"])]) -> PlaceDetail:
     place = get_place(slug)
     if place is None:
-        raise HTTPException(404, "لا يوجد حي أو مكان بهذا المعرّف في المعجم الجغرافي")
-    params = place_params(SearchParams.parse(request.query_params), slug)
-    result = search_response(request.app.state.service.search(params))
-    count = request.app.state.archive.place_counts().get(slug, 0)
-    response.headers["link"] = _search_links(
-        request, result, params.url(f"/neighbourhoods/{quote(slug, safe='')}", neighbourhood=()),
-        feed_url(SearchParams(neighbourhood=(slug,))))
-    return NeighbourhoodDetail(place=place_out(place, count), reports=result)
-
-
-def place_params(params: SearchParams, slug: str) -> SearchParams:
-    """A place page's search: its reports only, newest first unless a sort is asked for."""
-    return params.with_(neighbourhood=(slug,), sort=params.sort or "newest")
+        raise HTTPException(404, NO_PLACE)
+    q = request.query_params
+    params = SearchParams.parse({"page": q.getlist("page"), "per_page": q.getlist("per_page")})
+    detail = place_detail(request.app.state.service, place, params)
+    links = [Alternate(detail.links.html, HTML, "HTML"), Alternate(detail.links.feed, ATOM, "Atom")]
+    if detail.links.next:
+        links.append(Alternate(detail.links.next, "application/json", "next", rel="next"))
+    if detail.links.prev:
+        links.append(Alternate(detail.links.prev, "application/json", "prev", rel="prev"))
+    response.headers["link"] = link_header(links)
+    return detail
 
 
 @router.get("/api/stats", response_model=Stats, tags=["meta"], summary="Counts, date span and last change",

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.archive import Archive
 from app.config import Settings, get_settings
+from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
     dates.register(templates.env)
+    templates.env.globals["place"] = get_place
     app.state.templates = templates
 
     @app.exception_handler(ParamError)

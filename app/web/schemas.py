@@ -47,10 +47,19 @@ class QueryTermOut(BaseModel):
     stems: list[str]
 
 
+class QueryPlaceOut(BaseModel):
+    slug: str = Field(examples=["sakhour"])
+    text: str = Field(description="The words of the query that named the place", examples=["Sakhour"])
+    name_ar: str = Field(examples=["الصاخور"])
+    name_latin: str = Field(examples=["Sakhour"])
+
+
 class QueryOut(BaseModel):
     text: str
     terms: list[QueryTermOut]
     phrases: list[str]
+    places: list[QueryPlaceOut] = Field(default_factory=list,
+                                        description="Gazetteer places the query names (Arabic or Latin)")
     notes: list[str]
     suggestion: str | None = None
 
@@ -61,10 +70,10 @@ class Links(BaseModel):
     next: str | None = Field(default=None, description="The next page, or null on the last one")
     prev: str | None = Field(default=None, description="The previous page, or null on the first one")
     html: str = Field(description="The same results as an HTML page", examples=["/reports?q=%D8%AD%D9%84%D8%A8&page=2"])
-    feed: str = Field(description="Atom feed of the newest 50 reports matching the same filters",
+    feed: str | None = Field(default=None, description="Atom feed of the newest 50 reports matching the same filters",
                       examples=["/feed.atom?q=%D8%AD%D9%84%D8%A8"])
-    csv: str = Field(description="The whole result set as CSV (UTF-8 with BOM)", examples=["/reports.csv?q=%D8%AD%D9%84%D8%A8"])
-    jsonl: str = Field(description="The whole result set as JSON Lines", examples=["/reports.jsonl?q=%D8%AD%D9%84%D8%A8"])
+    csv: str | None = Field(default=None, description="The whole result set as CSV (UTF-8 with BOM)", examples=["/reports.csv?q=%D8%AD%D9%84%D8%A8"])
+    jsonl: str | None = Field(default=None, description="The whole result set as JSON Lines", examples=["/reports.jsonl?q=%D8%AD%D9%84%D8%A8"])
 
 
 _SEARCH_EXAMPLE = {
@@ -163,42 +172,63 @@ class Health(BaseModel):
     index: int
 
 
-class PlaceOut(BaseModel):
-    """A gazetteer place and how many reports name it."""
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "slug": "sakhour", "name_ar": "الصاخور", "variants_ar": ["صاخور", "حي الصاخور"],
-        "names_latin": ["Sakhour", "al-Sakhour", "Sakhur"], "kind": "neighbourhood", "parent": "aleppo",
-        "side_2016": "opposition", "lat": None, "lon": None, "source": None, "report_count": 2,
-        "url": "/neighbourhoods/sakhour", "api_url": "/api/neighbourhoods/sakhour",
-        "reports_url": "/api/reports?neighbourhood=sakhour", "feed": "/feed.atom?neighbourhood=sakhour"}]})
+class PlaceSourceOut(BaseModel):
+    key: str = Field(examples=["aljazeera-2016-12-07"])
+    title: str
+    url: str | None = None
+    supports: str | None = Field(default=None, description="What exactly the source supports")
 
-    slug: str = Field(description="Stable Latin identifier, used in ?neighbourhood=")
-    name_ar: str
-    variants_ar: list[str] = Field(default_factory=list, description="Arabic spellings found in reports")
-    names_latin: list[str] = Field(default_factory=list)
-    kind: str | None = Field(default=None, description="neighbourhood | district | town | landmark …")
-    parent: str | None = None
-    side_2016: str | None = Field(default=None, description="Who held it in late 2016, where a source says")
+
+class PlaceSummary(BaseModel):
+    slug: str = Field(examples=["qadi-askar"])
+    name_ar: str = Field(examples=["قاضي عسكر"])
+    name_latin: str = Field(examples=["Qadi Askar"])
+    names_latin: list[str]
+    kind: str = Field(description="city | neighbourhood | district | landmark | town | village | governorate")
+    parent: str | None = Field(default=None, examples=["aleppo"])
+    side_2016: str | None = Field(default=None, description="Who held it on 15 Nov 2016 (only when a cited "
+                                  "source says so): opposition | government | divided | sdf | isil")
+    report_count: int = Field(description="Reports that name the place")
+    mention_count: int = Field(description="Mentions of the place in all those reports")
+    url: str
+    api_url: str
+
+
+class PlaceGroup(BaseModel):
+    kind: str
+    side_2016: str | None = None
+    label: str
+    places: list[PlaceSummary]
+
+
+class PlaceListResponse(BaseModel):
+    total: int = Field(description="Number of places in the gazetteer")
+    groups: list[PlaceGroup] = Field(description="By kind; Aleppo's quarters also by side in late 2016")
+
+
+class PlaceBucketOut(BaseModel):
+    start: dt.date
+    end: dt.date
+    reports: int
+    mentions: int
+
+
+class PlaceDetail(PlaceSummary):
+    variants_ar: list[str]
+    ambiguous: bool = Field(description="The name is also an everyday word or a person's name: tagged "
+                                        "only in a place context")
     lat: float | None = None
     lon: float | None = None
-    source: str | None = Field(default=None, description="Where the coordinates or side come from")
-    report_count: int = Field(description="Reports that name this place")
-    url: str = Field(description="HTML page of the place")
-    api_url: str
-    reports_url: str = Field(description="API search of the reports naming this place")
-    feed: str = Field(description="Atom feed of the newest reports naming this place")
-
-
-class NeighbourhoodList(BaseModel):
-    """Every place in the gazetteer with its report count (the /neighbourhoods page)."""
-    total: int
-    places: list[PlaceOut]
-
-
-class NeighbourhoodDetail(BaseModel):
-    """One place and its reports (newest first unless `sort` says otherwise), as on its page."""
-    place: PlaceOut
-    reports: SearchResponse
+    sources: list[PlaceSourceOut]
+    ancestors: list[PlaceSummary] = Field(description="Parent, its parent, …")
+    children: list[PlaceSummary] = Field(description="Places that lie in this one")
+    reports: list[ReportSummary] = Field(description="Reports naming the place, newest first")
+    page: int
+    per_page: int
+    timeline: list[PlaceBucketOut] = Field(description="Reports and mentions per period (publication date)")
+    timeline_unit: str
+    undated_reports: int
+    links: Links
 
 
 class Stats(BaseModel):

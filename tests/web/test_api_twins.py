@@ -119,26 +119,32 @@ def test_search_response_links_point_to_twins(client, result_ids):
         assert client.get(links[name]).status_code == 200
 
 
-def test_neighbourhood_pages_and_twins(client, result_ids):
-    listing = client.get("/api/neighbourhoods")
-    assert listing.status_code == 200
-    places = listing.json()["places"]
-    assert listing.json()["total"] == len(places)
-    named = [p for p in places if p["report_count"]]
-    if not named:
-        pytest.skip("the gazetteer names no place in the seeds yet (issue 5)")
-    for place in named[:5]:
-        detail = client.get(place["api_url"]).json()
-        assert detail["place"]["slug"] == place["slug"]
-        assert detail["reports"]["total"] == place["report_count"]
-        ids = [r["id"] for r in detail["reports"]["results"]]
-        via_search = client.get("/api/reports", params={"neighbourhood": place["slug"], "sort": "newest"}).json()
-        assert ids == [r["id"] for r in via_search["results"]]
-        html = client.get(place["url"])
-        if html.status_code == 200:  # the HTML place pages come with the gazetteer (issue 5)
-            tags = alternates(html.text)
-            assert client.get(tags["application/json"]).json()["place"]["slug"] == place["slug"]
-            assert result_ids(html.text) == ids
+def test_neighbourhood_list_twin_lists_the_same_places(client):
+    page, data, tags = twin(client, "/neighbourhoods")
+    assert tags["application/json"] == "/api/neighbourhoods"
+    html_slugs = re.findall(r'<a href="/neighbourhoods/([^"#?]+)">', page.text)
+    json_slugs = [p["slug"] for g in data["groups"] for p in g["places"]]
+    assert html_slugs == json_slugs and len(json_slugs) == data["total"] >= 100
+
+
+@pytest.mark.parametrize("query", ["", "?per_page=1", "?per_page=1&page=2"])
+def test_place_pages_and_twins_list_the_same_reports(client, result_ids, query):
+    data = client.get("/api/neighbourhoods").json()
+    named = sorted((p for g in data["groups"] for p in g["places"] if p["report_count"] >= 2),
+                   key=lambda p: (-p["report_count"], p["slug"]))
+    assert named, "the seeds name several places more than once"
+    for place in named[:4]:
+        page, detail, tags = twin(client, place["url"] + query)
+        assert tags["application/json"] == place["api_url"] + query
+        assert tags["application/atom+xml"] == f"/feed.atom?neighbourhood={place['slug']}"
+        assert detail["slug"] == place["slug"]
+        ids = [r["id"] for r in detail["reports"]]
+        assert result_ids(page.text) == ids and ids
+        # The place's reports are the search for its slug, newest first.
+        search = client.get("/api/reports", params={"neighbourhood": place["slug"], "sort": "newest",
+                                                    "per_page": detail["per_page"], "page": detail["page"]}).json()
+        assert [r["id"] for r in search["results"]] == ids
+        assert detail["links"]["feed"] == tags["application/atom+xml"]
 
 
 def test_unknown_place_is_a_404_in_the_error_shape(client):

@@ -30,10 +30,11 @@ def test_vendored_swagger_ui_is_served_with_its_licence(client):
 def test_openapi_schema_documents_models_with_arabic_examples(client):
     schema = client.get("/openapi.json").json()
     components = schema["components"]["schemas"]
-    for name in ("SearchResponse", "ReportDetail", "NeighbourhoodList", "NeighbourhoodDetail", "PlaceOut", "Stats",
+    for name in ("SearchResponse", "ReportDetail", "PlaceListResponse", "PlaceDetail", "PlaceSummary", "Stats",
                  "ErrorResponse"):
         assert name in components, name
     assert "قاضي عسكر" in str(components["SearchResponse"]["examples"])
+    assert "قاضي عسكر" in str(components["PlaceSummary"])
     params = {p["name"]: p for p in schema["paths"]["/api/reports"]["get"]["parameters"]}
     assert {"q", "from", "to", "date_field", "sort", "page", "per_page"} <= set(params)
     assert params["q"]["example"] == "قاضي عسكر"
