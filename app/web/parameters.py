@@ -31,7 +31,7 @@ def _or_empty(schema: dict) -> dict:
 def _slug_schema() -> dict | None:
     """The known slugs (an unknown one is a 400), or None while the gazetteer is empty."""
     slugs = sorted(places())
-    return {"type": "string", "enum": slugs} if slugs else None
+    return _or_empty({"type": "string", "enum": slugs}) if slugs else None
 
 
 def filter_parameters(*, neighbourhood: bool = True) -> list[dict]:
