@@ -158,5 +158,7 @@ def test_stats(client, newest_ids):
     assert s["reports"] == s["indexed"] == len(newest_ids) == 5
     assert s["first_published"] == "2016-11-17" and s["last_published"] == "2016-12-08"
     assert sum(s["by_date_basis"].values()) == 5 and s["by_date_basis"]["estimated"] == 5
-    assert s["places_in_gazetteer"] == client.get("/api/neighbourhoods").json()["total"]
+    places = client.get("/api/neighbourhoods").json()
+    assert s["places_in_gazetteer"] == places["total"]
+    assert s["places_with_reports"] == sum(1 for g in places["groups"] for p in g["places"] if p["report_count"]) > 0
     assert s["last_change"]

@@ -75,3 +75,14 @@ def test_feed_links_use_the_real_server_address(live_server):
         assert e.link.startswith(live_server + "/reports/")
         with urllib.request.urlopen(e.link) as page:
             assert page.status == 200
+
+
+def test_place_feed_lists_the_place_reports_newest_first(client):
+    places = client.get("/api/neighbourhoods").json()
+    place = max((p for g in places["groups"] for p in g["places"]), key=lambda p: (p["report_count"], p["slug"]))
+    detail = client.get(place["api_url"], params={"per_page": 50}).json()
+    _, feed = parse(client, {"neighbourhood": place["slug"]})
+    assert [e.link.rsplit("/", 1)[1] for e in feed.entries] == [r["id"] for r in detail["reports"]]
+    assert place["name_ar"] in feed.feed.title
+    for e in feed.entries:
+        assert any(t.term == place["slug"] and t.label == place["name_ar"] for t in e.tags)
