@@ -19,6 +19,7 @@ from app.archive import Archive
 from app.config import Settings
 from app.ingest.pipeline import ingest
 from app.web.app import create_app
+from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -74,6 +75,8 @@ def live_server(seeded_settings):
     port = _free_port()
     env = dict(os.environ, SIJILL_DATA_DIR=str(seeded_settings.data_dir), PYTHONPATH=str(ROOT))
     env.pop("SIJILL_DATABASE_URL", None)
+    if seeded_settings.database_url:  # CI runs the suite on PostgreSQL too
+        env["SIJILL_DATABASE_URL"] = seeded_settings.database_url
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.web.main:app", "--host", "127.0.0.1",
                              "--port", str(port), "--no-access-log"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -104,7 +107,7 @@ def live_server(seeded_settings):
 def make_archive(tmp_path):
     """A function: a fresh archive from the given directories → (settings, TestClient over it)."""
     def make(*paths: Path) -> tuple[Settings, TestClient]:
-        settings = Settings(data_dir=tmp_path / "data", database_url=None)
+        settings = make_settings(tmp_path)
         if paths:
             ingest_into(settings, *paths)
         return settings, TestClient(create_app(settings))
