@@ -1,0 +1,128 @@
+/* Sijill — optional enhancements only.
+ *
+ * Every page works without this file: search, filters, pagination and highlights are server-rendered
+ * links and forms, and "jump to the first match" is a plain #fragment link. This script adds two
+ * conveniences for keyboard readers and nothing else:
+ *   "/"            focus the search box (not while typing in a field);
+ *   "n" / "N"      on a report page, move to the next / previous highlighted match, also offered as
+ *                  buttons ([data-match-next], [data-match-prev]) that stay hidden without JS.
+ * Served from /static (CSP script-src 'self'); no inline script, no network access.
+ */
+(function () {
+  "use strict";
+
+  function isTypingTarget(el) {
+    if (!el) return false;
+    if (el.isContentEditable) return true;
+    var tag = el.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (tag === "INPUT") {
+      var type = (el.getAttribute("type") || "text").toLowerCase();
+      return ["button", "submit", "reset", "checkbox", "radio", "range", "color", "file", "image"].indexOf(type) === -1;
+    }
+    return false;
+  }
+
+  function searchBox() {
+    return document.querySelector("[data-search-input]") ||
+      document.querySelector("input[type=search]") ||
+      document.querySelector("input[name=q]");
+  }
+
+  /* ------------------------------------------------------------ matches on the report page */
+
+  var marks = [];
+  var current = -1;
+  var status = null;
+
+  function collectMarks() {
+    var scope = document.querySelector("[data-report-body]") || document.querySelector(".report-body");
+    if (!scope) return [];
+    return Array.prototype.slice.call(scope.querySelectorAll("mark"));
+  }
+
+  function announce(index) {
+    if (!status) return;
+    status.textContent = "التطابق " + (index + 1) + " من " + marks.length;
+  }
+
+  function goTo(index) {
+    if (!marks.length) return;
+    index = ((index % marks.length) + marks.length) % marks.length;  // wrap around both ways
+    if (current >= 0 && marks[current]) marks[current].classList.remove("is-current");
+    current = index;
+    var m = marks[current];
+    m.classList.add("is-current");
+    if (!m.hasAttribute("tabindex")) m.setAttribute("tabindex", "-1");
+    var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    m.scrollIntoView({ block: "center", behavior: reduce ? "auto" : "smooth" });
+    m.focus({ preventScroll: true });
+    announce(current);
+  }
+
+  function syncWithHash() {
+    // A server-rendered "#match-1" jump (no JS needed) should also set our position.
+    var id = decodeURIComponent((location.hash || "").slice(1));
+    if (!id) return;
+    for (var i = 0; i < marks.length; i++) {
+      if (marks[i].id === id) {
+        current = i;
+        marks[i].classList.add("is-current");
+        announce(i);
+        return;
+      }
+    }
+  }
+
+  function setUpMatches() {
+    marks = collectMarks();
+    if (!marks.length) return;
+    status = document.querySelector("[data-match-status]");
+    var next = document.querySelectorAll("[data-match-next]");
+    var prev = document.querySelectorAll("[data-match-prev]");
+    Array.prototype.forEach.call(next, function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { goTo(current + 1); });
+    });
+    Array.prototype.forEach.call(prev, function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { goTo(current - 1); });
+    });
+    var hints = document.querySelectorAll("[data-match-hint]");
+    Array.prototype.forEach.call(hints, function (h) { h.hidden = false; });
+    syncWithHash();
+    window.addEventListener("hashchange", syncWithHash);
+  }
+
+  /* ------------------------------------------------------------ keyboard */
+
+  function onKey(e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (isTypingTarget(e.target)) return;
+    // e.code as well as e.key: on an Arabic layout the "/" key types "ظ" and "n" types "ى".
+    var slash = e.key === "/" || (e.code === "Slash" && !e.shiftKey);
+    var nKey = e.key === "n" || e.key === "N" || e.code === "KeyN";
+    if (slash) {
+      var box = searchBox();
+      if (box) {
+        e.preventDefault();
+        box.focus();
+        if (box.select) box.select();
+      }
+    } else if (nKey && marks.length) {
+      e.preventDefault();
+      goTo(e.shiftKey || e.key === "N" ? current - 1 : current + 1);
+    }
+  }
+
+  function init() {
+    setUpMatches();
+    document.addEventListener("keydown", onKey);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
