@@ -1,0 +1,112 @@
+"""The `sijill` command (also `python -m app`)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from app.config import get_settings
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Sijill (سجل): a searchable archive of Arabic reports on armed conflict.")
+console = Console(stderr=True)
+out = Console()
+
+
+def _archive():
+    from app.archive import Archive
+    return Archive(get_settings())
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive)")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would happen; write nothing")] = False,
+) -> None:
+    """Add reports to the archive (database and index together); duplicates are skipped."""
+    from app.ingest.pipeline import ingest as run_ingest
+
+    settings = get_settings()
+    archive = None if dry_run else _archive()
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed}"),
+                  TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("ingesting", total=None)
+        summary = run_ingest(archive, paths, max_bytes=settings.max_report_bytes, dry_run=dry_run,
+                             progress=lambda origin: progress.update(task, advance=1, description=origin[-60:]))
+    for refusal in summary.refused:
+        console.print(f"[red]refused[/red] {refusal}", markup=True, highlight=False, soft_wrap=True)
+    verb = "would add" if dry_run else "added"
+    out.print(f"{verb} {len(summary.added)}, skipped as duplicate {len(summary.duplicates)}, "
+              f"refused {len(summary.refused)}", highlight=False)
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default SIJILL_HOST or 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default SIJILL_PORT or 8000)")] = None,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+) -> None:
+    """Serve the archive over HTTP (migrates the database first)."""
+    import uvicorn
+
+    settings = get_settings()
+    _archive()  # migrate and open the index before accepting requests
+    uvicorn.run("app.web.main:app" if workers > 1 else "app.web.main:app", host=host or settings.host,
+                port=port or settings.port, workers=workers, log_level="info", proxy_headers=False)
+
+
+@cli.command()
+def reindex() -> None:
+    """Rebuild the search index from the database."""
+    n = _archive().reindex()
+    out.print(f"reindexed {n} reports")
+
+
+@cli.command()
+def check(repair: Annotated[bool, typer.Option("--repair", help="Index what is missing, drop stray entries")] = False) -> None:
+    """Check that database and index hold the same reports with the same content hashes."""
+    archive = _archive()
+    result = archive.check()
+    if not result.ok and repair:
+        result = archive.repair(result)
+    for rid in result.missing_from_index:
+        out.print(f"missing from index: {rid}")
+    for rid in result.missing_from_db:
+        out.print(f"in index but not in database: {rid}")
+    for rid in result.hash_mismatch:
+        out.print(f"content hash differs: {rid}")
+    out.print(f"database {result.db_count}, index {result.index_count}: {'consistent' if result.ok else 'INCONSISTENT'}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@cli.command()
+def search(query: Annotated[str, typer.Argument(help="Query, as typed in the search box")],
+           limit: Annotated[int, typer.Option(help="How many results")] = 10) -> None:
+    """Search the archive and print the top results."""
+    from app.search.params import SearchParams
+    from app.search.service import SearchService
+
+    page = SearchService(_archive()).search(SearchParams(q=query, per_page=max(1, min(limit, 100))))
+    table = Table(title=f"{page.total} results")
+    table.add_column("id")
+    table.add_column("published")
+    table.add_column("title")
+    for h in page.results:
+        table.add_row(h.id, f"{h.published or '—'}{' ~' if h.date_basis == 'estimated' else ''}", h.title)
+    out.print(table)
+    for note in page.parsed.notes:
+        out.print(note)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dates: publication dates with their basis, and dates mentioned in report text."""

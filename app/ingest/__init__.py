@@ -1,0 +1,1 @@
+"""Getting reports into the archive: read → decode → clean → identify → enrich → store + index."""

@@ -1,0 +1,79 @@
+"""The archive's tables. The database is the source of truth; the Whoosh index is derived from it."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Report(Base):
+    """One report. `id` is the first 12 hex digits of `sha256`, so a permalink never changes."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    #: sha256 of the decoded text (BOM removed, NFC, \n line ends): the identity of the report.
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    #: sha256 of the bytes exactly as received (provenance).
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    #: Cleaned text (scraper debris removed, paragraphs kept) — what is indexed and shown.
+    body: Mapped[str] = mapped_column(Text)
+    #: The decoded text exactly as received.
+    original: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    #: The source's own identifier for the record (e.g. a crawler's id), kept for citation.
+    source_id: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    #: stated | estimated | unknown
+    date_basis: Mapped[str] = mapped_column(String(16), default="unknown")
+    language: Mapped[str] = mapped_column(String(8), default="ar")
+    filename: Mapped[str | None] = mapped_column(Text)
+    retrieved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    #: Near-duplicate group: the id of the group's first report (None when alone).
+    dup_group: Mapped[str | None] = mapped_column(String(12), index=True)
+
+    places: Mapped[list[PlaceMention]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="PlaceMention.first_pos")
+    dates: Mapped[list[DateMention]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="DateMention.start")
+
+
+class PlaceMention(Base):
+    """A gazetteer place named in a report: how often, and where first (char offset in body)."""
+
+    __tablename__ = "place_mentions"
+
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    place_slug: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    first_pos: Mapped[int] = mapped_column(Integer)
+
+    report: Mapped[Report] = relationship(back_populates="places")
+
+
+class DateMention(Base):
+    """A date expression in a report's body, resolved to an inclusive range."""
+
+    __tablename__ = "date_mentions"
+    __table_args__ = (Index("ix_date_mentions_range", "date_from", "date_to"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    date_from: Mapped[dt.date] = mapped_column(Date)
+    date_to: Mapped[dt.date] = mapped_column(Date)
+    #: day | month | part (early/mid/late month) | season | year
+    precision: Mapped[str] = mapped_column(String(16))
+    relative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[Report] = relationship(back_populates="dates")

@@ -1,0 +1,117 @@
+"""Whole-word highlighting and snippets, always HTML-escaped.
+
+A `<mark>` always wraps a whole word as the tokenizer sees it: a tag inside an Arabic word would
+break letter joining. Highlighting reads the database text, not stored index fields.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from app.arabic.normalise import fold, fold_keep_ta
+from app.arabic.stem import stem_variants
+from app.arabic.tokenize import spans
+
+SNIPPET_CHARS = 250
+_SENTENCE = re.compile(r"[^.!?؟؛\n]+[.!?؟؛]*")
+
+
+@dataclass(frozen=True)
+class WordMatcher:
+    """Decides whether a word of the text matches the query (by stem or folded surface)."""
+
+    stems: frozenset[str]
+    surfaces: frozenset[str]
+
+    @classmethod
+    def of(cls, stems: Iterable[str], surfaces: Iterable[str]) -> WordMatcher:
+        return cls(frozenset(stems), frozenset(surfaces))
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.surfaces)
+
+    def matches(self, word: str) -> bool:
+        if fold(word) in self.surfaces:
+            return True
+        return any(s in self.stems for s in stem_variants(fold_keep_ta(word)))
+
+
+def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
+    if not matcher:
+        return []
+    return [(s.start, s.end) for s in spans(text) if matcher.matches(s.surface)]
+
+
+def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start_index: int = 0) -> tuple[Markup, int]:
+    """Escape `text`, wrapping each matching word in <mark>. Returns (html, number of marks).
+
+    With `id_prefix`, marks get ids `{prefix}{n}` (n counting from start_index + 1) so a page can
+    link to the first match.
+    """
+    out: list[str] = []
+    pos = 0
+    n = start_index
+    for start, end in match_spans(text, matcher):
+        out.append(str(escape(text[pos:start])))
+        n += 1
+        attr = f' id="{id_prefix}{n}"' if id_prefix else ""
+        out.append(f"<mark{attr}>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out)), n - start_index
+
+
+def _trim(text: str, start: int, end: int, focus: int, limit: int) -> tuple[int, int]:
+    """A window of at most `limit` chars inside [start, end) around `focus`, cut at spaces."""
+    if end - start <= limit:
+        return start, end
+    lo = max(start, focus - limit // 3)
+    hi = min(end, lo + limit)
+    lo = max(start, hi - limit)
+    if lo > start:
+        sp = text.find(" ", lo)
+        lo = sp + 1 if 0 <= sp < hi else lo
+    if hi < end:
+        sp = text.rfind(" ", lo, hi)
+        hi = sp if sp > lo else hi
+    return lo, hi
+
+
+def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passages: int = 2) -> Markup:
+    """The best one or two sentences for the query, about `limit` chars, with matches marked."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    if not sentences:
+        return Markup("")
+    hits = match_spans(text, matcher)
+    scored = []
+    for i, (s, e) in enumerate(sentences):
+        inside = [h for h in hits if s <= h[0] < e]
+        distinct = len({fold(text[a:b]) for a, b in inside})
+        scored.append((distinct, len(inside), -i, s, e, inside[0][0] if inside else s))
+    scored.sort(reverse=True)
+    if not scored[0][0]:
+        chosen = [scored_by_order for scored_by_order in sorted(scored, key=lambda t: -t[2])[:1]]
+    else:
+        chosen = [t for t in scored[:passages] if t[0]]
+        chosen.sort(key=lambda t: -t[2])
+    budget = limit // len(chosen) if len(chosen) > 1 else limit
+    pieces: list[str] = []
+    for k, (_, _, _, s, e, focus) in enumerate(chosen):
+        while s < e and text[s].isspace():
+            s += 1
+        lo, hi = _trim(text, s, e, focus, budget)
+        html, _ = mark(text[lo:hi], matcher)
+        piece = str(html).strip()
+        if lo > s or (k == 0 and s > 0):
+            piece = "… " + piece
+        if hi < e:
+            piece += " …"
+        if pieces:  # exactly one ellipsis between two passages
+            piece = piece.removeprefix("… ")
+            if not pieces[-1].endswith("…"):
+                piece = "… " + piece
+        pieces.append(piece)
+    return Markup(" ".join(pieces))
