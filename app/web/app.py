@@ -16,6 +16,7 @@ from app.search.params import ParamError
 from app.search.service import SearchService
 
 from . import api, pages
+from .views import place_label
 from .security import SecurityHeaders
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = SearchService(archive)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
+    # Pages show places by their Arabic name, not their slug (chips, facets, report metadata).
+    templates.env.globals["place_label"] = place_label
     app.state.templates = templates
 
     @app.exception_handler(ParamError)

@@ -67,16 +67,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+#: A source URL and a glued run of words longer than any phone screen: the pages must wrap them.
+LONG_URL = "https://example.org/archive/aleppo/2016/11/" + "eastern-neighbourhoods-shelling-report-" * 4 + "full-text.html"
+GLUED = "الولاياتالمتحدةوروسياوتركياوإيرانوالأممالمتحدةومجلسالأمنالدوليوالاتحادالأوروبي"
+
+
 def _extra_reports(directory: Path) -> None:
     """Write a few short Arabic reports (with a manifest) that all mention حلب.
 
     They are built from distinct sentences so each has its own content ID; dates are spread over
-    late 2016 so the timeline and the date filter have something to show.
+    November 2016 so the timeline and the date filter have something to show. The first carries a
+    very long source URL and a long glued word, as scraped reports do.
     """
     places = ["الشعار", "بستان القصر", "الصاخور", "الكلاسة", "السكري", "الفردوس", "صلاح الدين",
               "المشهد", "الأنصاري", "طريق الباب"]
     directory.mkdir(parents=True, exist_ok=True)
-    rows = ["file,published,date_basis,language,source,note"]
+    rows = ["file,published,date_basis,language,source,url"]
     for i in range(EXTRA_REPORTS):
         place = places[i % len(places)]
         day = 10 + i * 3
@@ -84,11 +90,15 @@ def _extra_reports(directory: Path) -> None:
             f"تقرير ميداني رقم {i + 1} من حلب: قصف مدفعي استهدف حي {place} في القسم الشرقي من المدينة "
             f"صباح اليوم، وأفاد مسعفون بسقوط جرحى بين المدنيين ونزوح عشرات العائلات نحو الأحياء المجاورة.\n\n"
             f"وقال شاهد عيان إن الطرق المؤدية إلى حي {place} باتت مقطوعة، وإن المستشفى الميداني "
-            f"يعمل بطاقة محدودة بسبب نقص الوقود والأدوية. رابط المصدر: https://example.org/aleppo/report-{i + 1}\n"
+            f"يعمل بطاقة محدودة بسبب نقص الوقود والأدوية.\n"
         )
+        url = f"https://example.org/aleppo/report-{i + 1}"
+        if i == 0:
+            text += f"\nنص ملتصق كما ورد من المصدر: {GLUED} ورابطه {LONG_URL}\n"
+            url = LONG_URL
         name = f"extra_{i:02d}.txt"
         (directory / name).write_text(text, encoding="utf-8")
-        rows.append(f"{name},2016-11-{day:02d},stated,ar,مراسل ميداني,generated for browser tests")
+        rows.append(f"{name},2016-11-{day:02d},stated,ar,مراسل ميداني,{url}")
     (directory / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
