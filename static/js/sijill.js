@@ -78,6 +78,9 @@
     marks = collectMarks();
     if (!marks.length) return;
     status = document.querySelector("[data-match-status]");
+    syncWithHash();
+    window.addEventListener("hashchange", syncWithHash);
+    if (marks.length < 2) return;  // one match: the server-rendered jump link is all one needs
     var next = document.querySelectorAll("[data-match-next]");
     var prev = document.querySelectorAll("[data-match-prev]");
     Array.prototype.forEach.call(next, function (b) {
@@ -90,8 +93,6 @@
     });
     var hints = document.querySelectorAll("[data-match-hint]");
     Array.prototype.forEach.call(hints, function (h) { h.hidden = false; });
-    syncWithHash();
-    window.addEventListener("hashchange", syncWithHash);
   }
 
   /* ------------------------------------------------------------ keyboard */
