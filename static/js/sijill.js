@@ -5,7 +5,9 @@
  * conveniences for keyboard readers and nothing else:
  *   "/"            focus the search box (not while typing in a field);
  *   "n" / "N"      on a report page, move to the next / previous highlighted match, also offered as
- *                  buttons ([data-match-next], [data-match-prev]) that stay hidden without JS.
+ *                  buttons ([data-match-next], [data-match-prev]) that stay hidden without JS;
+ *   tidy URLs      a search form submits only the fields that are set, so shared links stay short
+ *                  (without JS the server accepts and ignores the empty ones).
  * Served from /static (CSP script-src 'self'); no inline script, no network access.
  */
 (function () {
@@ -116,8 +118,34 @@
     }
   }
 
+  /* ------------------------------------------------------------ tidy search URLs */
+
+  function setUpForms() {
+    var forms = document.querySelectorAll("form.search-form");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function () {
+        var dated = false;
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if ((el.name === "from" || el.name === "to") && el.value) dated = true;
+        });
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (!el.name || el.disabled) return;
+          var idle = el.value === "" || (el.name === "date_field" && el.value === "published" && !dated);
+          if (idle) el.disabled = true;
+        });
+      });
+    });
+    // Coming back through the history (bfcache) must find the fields usable again.
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(document.querySelectorAll("form.search-form [disabled]"), function (el) {
+        el.disabled = false;
+      });
+    });
+  }
+
   function init() {
     setUpMatches();
+    setUpForms();
     document.addEventListener("keydown", onKey);
   }
 

@@ -9,6 +9,7 @@ font loaded, nothing fetched from elsewhere and no serious accessibility violati
 from __future__ import annotations
 
 import re
+import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -167,6 +168,7 @@ def test_add_and_remove_a_date_range(page, server):
     page.wait_for_url(re.compile(r"from=2016-11-15"))
     qs = parse_qs(urlsplit(page.url).query)
     assert qs["from"] == ["2016-11-15"] and qs["to"] == ["2016-11-30"]
+    assert set(qs) == {"from", "to", "date_field"}, f"unset fields leaked into the URL: {page.url}"
     expected = _api(server, "/api/reports?from=2016-11-15&to=2016-11-30&per_page=100")
     assert 0 < expected["total"] < all_total
     assert str(expected["total"]) in _count_text(page)
@@ -344,8 +346,8 @@ def test_every_page_type_fits_loads_the_font_and_passes_axe(make_page, server, c
         for v in checks.axe_violations(page):
             problems.append(f"{name} at {width}px: axe {v['impact']} {v['id']}: {v['help']} {v['nodes'][:2]}")
         checks.screenshot(page, f"{name}-{width}")
-    local = [u for u in page.traffic.requests if not u.startswith(server.base_url)]
-    assert not local, local
+    foreign = [u for u in page.traffic.requests if not u.startswith(server.base_url + "/")]
+    assert not foreign, foreign
     assert any(u.endswith(".woff2") for u in page.traffic.requests), "the web font was never requested"
     assert not problems, "\n".join(problems)
 
