@@ -115,10 +115,10 @@ def test_next_match_moves_focus_through_the_highlights(page, server):
     assert page.evaluate("document.activeElement.id") == expected
     page.keyboard.press("Shift+N")
     assert page.evaluate("document.activeElement.id") == "match-2"
-    # the current match is in view
-    assert page.evaluate(
+    # the current match is scrolled into view (smoothly, unless reduced motion is asked for)
+    page.wait_for_function(
         """() => { const r = document.activeElement.getBoundingClientRect();
-                   return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+                   return r.top >= 0 && r.bottom <= window.innerHeight; }""", timeout=5000)
 
 
 def test_everything_works_without_javascript(make_page, server):
