@@ -377,6 +377,22 @@ def test_highlights_are_background_only(page, server):
     assert style["weight"] == style["pweight"]
     assert style["ls"] == style["pls"]
     assert style["bg"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    # screen readers hear that a word is a match; sighted readers see only the background
+    announced = page.evaluate(
+        """() => { const s = getComputedStyle(document.querySelector('.report-body mark'), '::before');
+                   return {content: s.content, width: s.width, position: s.position}; }""")
+    assert "تطابق" in announced["content"] and announced["position"] == "absolute", announced
+
+
+def test_digits_are_western_everywhere_the_interface_writes_numbers(page, server):
+    """Counts, dates and page numbers use one digit system (the seeds write 0–9, so the UI does too)."""
+    eastern = re.compile("[\u0660-\u0669\u06F0-\u06F9]")
+    for path in (f"/reports?q={quote(QUERY)}&per_page=4", _page_types(server)["report"], "/"):
+        page.goto(server.url(path))
+        texts = page.locator("time, .num, .count, .pagination, #result-count, .timeline-axis").all_inner_texts()
+        assert texts, path
+        assert not [t for t in texts if eastern.search(t)], path
+        assert any(re.search("[0-9]", t) for t in texts), path
 
 
 def test_print_shows_the_report_not_the_site(page, server, checks):
