@@ -11,6 +11,8 @@ from whoosh.query import And, Every, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.archive import Archive
+from app.dates import timeline
+from app.dates.timeline import Bucket
 from app.models import DateMention, Report
 
 from .highlight import WordMatcher, snippet
@@ -35,13 +37,6 @@ class Hit:
 @dataclass
 class FacetValue:
     value: str
-    count: int
-
-
-@dataclass
-class Bucket:
-    start: dt.date
-    end: dt.date
     count: int
 
 
@@ -78,10 +73,19 @@ class _Columns:
             for term in reader.lexicon("places"):
                 slug = term.decode("utf-8") if isinstance(term, bytes) else term
                 self.places[slug] = set(reader.postings("places", term).all_ids())
+        self._reader = reader
+        self._ids: dict[int, str] | None = None
         self.doc_places: dict[int, list[str]] = {}
         for slug, docs in self.places.items():
             for d in docs:
                 self.doc_places.setdefault(d, []).append(slug)
+
+    @property
+    def ids(self) -> dict[int, str]:
+        """docnum → report id, read on first use (only the mentioned-date timeline needs it)."""
+        if self._ids is None:
+            self._ids = {n: f["id"] for n, f in self._reader.iter_docs()}
+        return self._ids
 
 
 class SearchService:
@@ -150,7 +154,7 @@ class SearchService:
         scores = {h["id"]: (h.score if sort == "relevance" and parsed.query is not None else None) for h in page_hits}
         hits = self._hits(ids, scores, parsed, {h["id"]: cols.doc_places.get(h.docnum, []) for h in page_hits})
         facets = {"neighbourhood": self._place_facets(docset, cols)}
-        histogram, unit = self._histogram(docset, cols)
+        histogram, unit = self._histogram(p, docset, cols)
         return SearchPage(p, parsed, total, hits, facets, histogram, unit)
 
     def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery, places: dict) -> list[Hit]:
@@ -176,44 +180,26 @@ class SearchService:
         counts.sort(key=lambda c: (-c.count, c.value))
         return counts
 
-    @staticmethod
-    def _histogram(docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
-        """Counts by day, week or month (by the span of the dates), over the whole result set."""
-        keys = [cols.published[d] for d in docset if d < len(cols.published) and cols.published[d]]
-        if not keys:
-            return [], "day"
-        dates = sorted(key_to_date(k) for k in keys)
-        span = (dates[-1] - dates[0]).days
-        unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
-
-        def bucket_start(d: dt.date) -> dt.date:
-            if unit == "day":
-                return d
-            if unit == "week":  # weeks start on Saturday, as in Syria's working week
-                return d - dt.timedelta(days=(d.weekday() - 5) % 7)
-            return d.replace(day=1)
-
-        def bucket_end(s: dt.date) -> dt.date:
-            if unit == "day":
-                return s
-            if unit == "week":
-                return s + dt.timedelta(days=6)
-            nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return nxt - dt.timedelta(days=1)
-
-        counts: dict[dt.date, int] = {}
-        for d in dates:
-            b = bucket_start(d)
-            counts[b] = counts.get(b, 0) + 1
-        # Fill empty buckets so the timeline's gaps are visible.
-        buckets = []
-        cur = bucket_start(dates[0])
-        last = bucket_start(dates[-1])
-        while cur <= last:
-            end = bucket_end(cur)
-            buckets.append(Bucket(cur, end, counts.get(cur, 0)))
-            cur = end + dt.timedelta(days=1)
-        return buckets, unit
+    def _histogram(self, p: SearchParams, docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
+        """The timeline of the whole result set, on the date the filter is about: publication
+        dates, or (date_field=mentioned) the mentioned ranges clipped to the from/to window, so
+        that a bar's count is exactly what its link (from/to = the bar) returns."""
+        if p.date_field == "mentioned":
+            ids = {cols.ids[d] for d in docset if d in cols.ids}
+            stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
+            if p.date_from:
+                stmt = stmt.where(DateMention.date_to >= p.date_from)
+            if p.date_to:
+                stmt = stmt.where(DateMention.date_from <= p.date_to)
+            per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
+            with self.archive.session() as s:
+                for rid, lo, hi in s.execute(stmt):
+                    if rid in ids:
+                        per_report.setdefault(rid, []).append((lo, hi))
+            return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
+        days = (key_to_date(cols.published[d]) for d in docset
+                if d < len(cols.published) and cols.published[d])
+        return timeline.histogram([(d, d)] for d in days)
 
     def report(self, rid: str) -> Report | None:
         from sqlalchemy.orm import selectinload

@@ -12,10 +12,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.archive import Archive
 from app.config import Settings, get_settings
+from app.dates.hijri import arabic_digits
 from app.search.params import ParamError
 from app.search.service import SearchService
 
-from . import api, pages
+from . import api, dates, pages
 from .views import place_label
 from .security import SecurityHeaders
 
@@ -48,8 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = SearchService(archive)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
+    dates.register(templates.env)
     # Pages show places by their Arabic name, not their slug (chips, facets, report metadata).
     templates.env.globals["place_label"] = place_label
+    # One digit system in the interface: Arabic-Indic, as the date labels (app.dates.hijri) write them.
+    templates.env.filters["num"] = arabic_digits
     app.state.templates = templates
 
     @app.exception_handler(ParamError)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
-from app.ingest.clean import paragraphs
-from app.search.highlight import WordMatcher, mark
+from app.search.highlight import WordMatcher
 from app.search.params import SearchParams
 from app.search.query import parse
 
+from .annotate import DateMark, annotate
 from .api import REPORT_ID
+from .dates import mentioned_dates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -42,13 +42,10 @@ def report(request: Request, report_id: str):
     q = request.query_params.get("q", "")
     parsed = parse(q)
     matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
-    paras: list[Markup] = []
-    marks = 0
-    for text in paragraphs(r.body):
-        html, n = mark(text, matcher, id_prefix="match-", start_index=marks)
-        paras.append(html)
-        marks += n
-    return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed)
+    dates = mentioned_dates(r)
+    paras, marks = annotate(r.body, matcher, [DateMark(d.start, d.end, d.number, d.label) for d in dates])
+    return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed,
+                  dates=dates)
 
 
 @router.get("/help")

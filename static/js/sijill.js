@@ -43,9 +43,14 @@
     return Array.prototype.slice.call(scope.querySelectorAll("mark"));
   }
 
+  // The interface writes numbers in Arabic-Indic digits (as the server-rendered pages do).
+  function digits(n) {
+    return String(n).replace(/[0-9]/g, function (d) { return String.fromCharCode(0x0660 + +d); });
+  }
+
   function announce(index) {
     if (!status) return;
-    status.textContent = "التطابق " + (index + 1) + " من " + marks.length;
+    status.textContent = "التطابق " + digits(index + 1) + " من " + digits(marks.length);
   }
 
   function goTo(index) {

@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from app.dates.hijri import arabic_digits
+
 pytestmark = pytest.mark.browser
 
 QUERY = "حلب"  # in every seed and every generated report
@@ -68,7 +70,7 @@ def test_type_a_query_open_a_result_and_jump_to_the_first_match(page, server, ch
     assert page.get_by_role("heading", level=1).inner_text() == "نتائج البحث عن «المدنيين»"
     expected = _api(server, f"/api/reports?q={quote('المدنيين')}")["total"]
     assert expected >= 3
-    assert str(expected) in _count_text(page)
+    assert arabic_digits(expected) in _count_text(page)
     # snippets highlight whole words of the query family (المدنيين / للمدنيين / مدنيين)
     marks = page.locator("ol.results .snippet mark").all_inner_texts()
     assert marks and all("مدني" in m for m in marks), marks
@@ -109,7 +111,7 @@ def test_next_match_moves_focus_through_the_highlights(page, server):
     assert page.evaluate("document.activeElement.id") == "match-1"
     nxt.click()
     assert page.evaluate("document.activeElement.id") == "match-2"
-    assert page.locator("[data-match-status]").inner_text() == f"التطابق 2 من {total}"
+    assert page.locator("[data-match-status]").inner_text() == f"التطابق ٢ من {arabic_digits(total)}"
     page.keyboard.press("n")
     expected = "match-3" if total >= 3 else "match-1"  # wraps around after the last
     assert page.evaluate("document.activeElement.id") == expected
@@ -160,7 +162,7 @@ def _result_dates(page) -> list[str]:
 def test_add_and_remove_a_date_range(page, server):
     all_total = _api(server, "/api/reports")["total"]
     page.goto(server.url("/reports"))
-    assert str(all_total) in _count_text(page)
+    assert arabic_digits(all_total) in _count_text(page)
     page.get_by_text("التاريخ والترتيب").click()
     page.get_by_label("من تاريخ").fill("2016-11-15")
     page.get_by_label("إلى تاريخ").fill("2016-11-30")
@@ -171,40 +173,34 @@ def test_add_and_remove_a_date_range(page, server):
     assert set(qs) == {"from", "to", "date_field"}, f"unset fields leaked into the URL: {page.url}"
     expected = _api(server, "/api/reports?from=2016-11-15&to=2016-11-30&per_page=100")
     assert 0 < expected["total"] < all_total
-    assert str(expected["total"]) in _count_text(page)
+    assert arabic_digits(expected["total"]) in _count_text(page)
     dates = _result_dates(page)
     assert dates and all("2016-11-15" <= d <= "2016-11-30" for d in dates), dates
     chip = page.locator(".chips .chip", has_text="تاريخ النشر")
     assert chip.is_visible()
-    assert "15 تشرين الثاني 2016" in chip.inner_text() and "30 تشرين الثاني 2016" in chip.inner_text()
+    assert "١٥ تشرين الثاني/نوفمبر ٢٠١٦" in chip.inner_text() and "٣٠ تشرين الثاني/نوفمبر ٢٠١٦" in chip.inner_text()
 
     chip.get_by_role("link", name="إزالة مرشح التاريخ").click()
     page.wait_for_load_state()
     qs = parse_qs(urlsplit(page.url).query)
     assert "from" not in qs and "to" not in qs
     assert page.locator(".chips").count() == 0
-    assert str(all_total) in _count_text(page)
+    assert arabic_digits(all_total) in _count_text(page)
 
 
-def test_timeline_bars_match_the_histogram_and_filter_by_period(page, server):
+def test_timeline_in_the_sidebar_filters_by_period_and_shows_a_chip(page, server):
     api = _api(server, f"/api/reports?q={quote(QUERY)}")
     page.goto(server.url(f"/reports?q={quote(QUERY)}"))
-    bars = page.locator(".timeline-bars > li")
-    assert bars.count() == len(api["histogram"])
-    peak = max(b["count"] for b in api["histogram"])
-    levels = bars.locator("[data-level]").evaluate_all("els => els.map(e => +e.dataset.level)")
-    for b, level in zip(api["histogram"], levels):
-        assert (level == 0) == (b["count"] == 0)
-        if b["count"] == peak:
-            assert level == 10
-    # bars have height from CSS (no inline style): the tallest bar fills the chart
-    heights = bars.locator("[data-level]").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
-    assert max(heights) > 3 * min(heights)
-    # the accessible route: the list of periods, each a date-range link
-    page.get_by_text(re.compile(r"^الفترات")).click()
-    busiest = max(api["histogram"], key=lambda b: b["count"])
-    link = page.locator(".periods a").nth([b for b in api["histogram"] if b["count"]].index(busiest))
-    link.click()
+    panel = page.locator("aside.sidebar .timeline-panel")
+    assert panel.is_visible()
+    bars = panel.locator("svg a.bar")
+    nonempty = [b for b in api["histogram"] if b["count"]]
+    assert bars.count() == len(nonempty)
+    # bar colours come from the stylesheet (dark mode must reach them): not the SVG default black
+    fill = bars.first.locator("rect").evaluate("r => getComputedStyle(r).fill")
+    assert fill not in ("rgb(0, 0, 0)", "none"), fill
+    busiest = max(nonempty, key=lambda b: b["count"])
+    bars.nth(nonempty.index(busiest)).click()
     page.wait_for_url(re.compile(r"from="))
     qs = parse_qs(urlsplit(page.url).query)
     assert qs["from"] == [busiest["start"]] and qs["to"] == [busiest["end"]]
@@ -226,7 +222,7 @@ def test_add_and_remove_a_neighbourhood_filter(page, server):
     chip = page.locator(".chips .chip", has_text="الحي")
     assert name in chip.inner_text()
     expected = _api(server, f"/api/reports?q={quote(QUERY)}&neighbourhood={slug}")
-    assert str(expected["total"]) in _count_text(page) or expected["total"] in (1, 2)
+    assert arabic_digits(expected["total"]) in _count_text(page) or expected["total"] in (1, 2)
     assert all(slug in r["places"] for r in expected["results"])
     chip.get_by_role("link", name=re.compile("إزالة مرشح الحي")).click()
     page.wait_for_load_state()
@@ -241,21 +237,21 @@ def test_page_through_results(page, server):
     assert pages >= 3, "the fixture ingests enough reports for three pages"
     page.goto(server.url(f"/reports?q={quote(QUERY)}&per_page={per_page}"))
     nav = page.get_by_role("navigation", name="صفحات النتائج")
-    assert nav.locator("[aria-current=page]").inner_text().strip().endswith("1")
+    assert nav.locator("[aria-current=page]").inner_text().strip().endswith("١")
     seen = _result_ids(page)
     assert len(seen) == per_page
     for n in range(2, pages + 1):
         nav.get_by_role("link", name="التالية").click()
         page.wait_for_url(re.compile(rf"page={n}"))
         nav = page.get_by_role("navigation", name="صفحات النتائج")
-        assert nav.locator("[aria-current=page]").inner_text().strip().endswith(str(n))
+        assert nav.locator("[aria-current=page]").inner_text().strip().endswith(arabic_digits(n))
         assert page.locator("ol.results").get_attribute("start") == str((n - 1) * per_page + 1)
         ids = _result_ids(page)
         assert ids and not set(ids) & set(seen), "a report appeared on two pages"
         seen += ids
     assert len(seen) == total
     assert nav.get_by_role("link", name="التالية").count() == 0, "no next link on the last page"
-    nav.get_by_role("link", name="الصفحة 1").click()
+    nav.get_by_role("link", name="الصفحة ١").click()
     page.wait_for_load_state()
     assert _result_ids(page) == seen[:per_page]
     # every page of results is a shareable URL, the API agrees with it
@@ -384,15 +380,17 @@ def test_highlights_are_background_only(page, server):
     assert "تطابق" in announced["content"] and announced["position"] == "absolute", announced
 
 
-def test_digits_are_western_everywhere_the_interface_writes_numbers(page, server):
-    """Counts, dates and page numbers use one digit system (the seeds write 0–9, so the UI does too)."""
-    eastern = re.compile("[\u0660-\u0669\u06F0-\u06F9]")
+def test_the_interface_writes_numbers_in_one_digit_system(page, server):
+    """Counts, dates and page numbers use Arabic-Indic digits, as the date labels do; report text
+    keeps its source's digits, and ISO dates and URLs (isolated Latin runs) keep 0–9."""
+    western = re.compile("[0-9]")
+    eastern = re.compile("[\u0660-\u0669]")
     for path in (f"/reports?q={quote(QUERY)}&per_page=4", _page_types(server)["report"], "/"):
         page.goto(server.url(path))
-        texts = page.locator("time, .num, .count, .pagination, #result-count, .timeline-axis").all_inner_texts()
+        texts = page.locator("time, .num, .count, .pagination, #result-count, .timeline figcaption").all_inner_texts()
         assert texts, path
-        assert not [t for t in texts if eastern.search(t)], path
-        assert any(re.search("[0-9]", t) for t in texts), path
+        assert not [t for t in texts if western.search(t)], (path, [t for t in texts if western.search(t)])
+        assert any(eastern.search(t) for t in texts), path
 
 
 def test_print_shows_the_report_not_the_site(page, server, checks):
