@@ -1,19 +1,20 @@
 """The one search service: every page, API route, feed and export asks it, so they cannot disagree."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from whoosh.query import And, Every, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.archive import Archive
 from app.dates import timeline
 from app.dates.timeline import Bucket
-from app.models import DateMention, Report
+from app.models import DateMention, PlaceMention, Report
 
 from .highlight import WordMatcher, snippet
 from .index import published_key
@@ -54,6 +55,23 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.params.per_page))
+
+
+@dataclass
+class PlaceBucket:
+    """One period of a place's timeline: reports naming it, and how often they name it."""
+
+    start: dt.date
+    end: dt.date
+    reports: int
+    mentions: int
+
+
+@dataclass
+class PlaceTimeline:
+    buckets: list[PlaceBucket]
+    unit: str
+    undated_reports: int
 
 
 def key_to_date(key: int) -> dt.date | None:
@@ -145,7 +163,11 @@ class SearchService:
             kwargs["sortedby"] = "published"
             kwargs["reverse"] = sort != "oldest"
         limit = p.page * p.per_page
-        results = searcher.search(query, limit=limit, filter=filt, **kwargs)
+        # Ranked by score, Whoosh's top-N collector can drop a document tied with the cut-off
+        # (seen with near-duplicate reports): page 2 then repeats one report and loses another.
+        # Scoring every match (limit=None) gives one exact order that every page slices.
+        ranked = "sortedby" not in kwargs
+        results = searcher.search(query, limit=None if ranked else limit, filter=filt, **kwargs)
         total = len(results)
         page_hits = results[(p.page - 1) * p.per_page: limit]
         docset = results.docs()
@@ -200,6 +222,33 @@ class SearchService:
         days = (key_to_date(cols.published[d]) for d in docset
                 if d < len(cols.published) and cols.published[d])
         return timeline.histogram([(d, d)] for d in days)
+
+    # -- places ------------------------------------------------------------------------------
+    def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
+        """slug → (reports naming the place, mentions in all of them), from the database."""
+        stmt = (select(PlaceMention.place_slug, func.count(), func.sum(PlaceMention.count))
+                .group_by(PlaceMention.place_slug))
+        if slugs is not None:
+            stmt = stmt.where(PlaceMention.place_slug.in_(slugs))
+        with self.archive.session() as s:
+            return {slug: (int(n), int(m or 0)) for slug, n, m in s.execute(stmt)}
+
+    def place_timeline(self, slug: str) -> PlaceTimeline:
+        """How a place's mentions spread over time (by publication date), from the database:
+        the same buckets as the results timeline, with the mentions summed in each."""
+        stmt = (select(Report.published, PlaceMention.count)
+                .join(PlaceMention, PlaceMention.report_id == Report.id)
+                .where(PlaceMention.place_slug == slug))
+        with self.archive.session() as s:
+            rows = list(s.execute(stmt))
+        dated = [(d, c) for d, c in rows if d is not None]
+        buckets, unit = timeline.histogram([(d, d)] for d, _ in dated)
+        mentions = [0] * len(buckets)
+        starts = [b.start for b in buckets]
+        for d, c in dated:
+            mentions[bisect.bisect_right(starts, d) - 1] += c
+        return PlaceTimeline([PlaceBucket(b.start, b.end, b.count, m) for b, m in zip(buckets, mentions)],
+                             unit, undated_reports=len(rows) - len(dated))
 
     def report(self, rid: str) -> Report | None:
         from sqlalchemy.orm import selectinload

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.archive import Archive
 from app.config import Settings, get_settings
 from app.dates.hijri import arabic_digits
+from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
     dates.register(templates.env)
+    templates.env.globals["place"] = get_place
     # Pages show places by their Arabic name, not their slug (chips, facets, report metadata).
     templates.env.globals["place_label"] = place_label
     # One digit system in the interface: Arabic-Indic, as the date labels (app.dates.hijri) write them.

@@ -8,9 +8,13 @@ from app.search.highlight import WordMatcher
 from app.search.params import SearchParams
 from app.search.query import parse
 
-from .annotate import DateMark, annotate
-from .api import REPORT_ID
+from app.gazetteer.load import get as get_place
+from app.gazetteer.tagger import tag
+
+from .annotate import DateMark, PlaceLink, annotate
+from .api import NO_PLACE, REPORT_ID
 from .dates import mentioned_dates
+from .views import place_detail, place_list
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -43,9 +47,27 @@ def report(request: Request, report_id: str):
     parsed = parse(q)
     matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
     dates = mentioned_dates(r)
-    paras, marks = annotate(r.body, matcher, [DateMark(d.start, d.end, d.number, d.label) for d in dates])
+    # Place mentions link to their place pages: the body tagged exactly as at ingest.
+    links = [PlaceLink(h.start, h.end, f"/neighbourhoods/{h.slug}") for h in tag(r.body)]
+    paras, marks = annotate(r.body, matcher, [DateMark(d.start, d.end, d.number, d.label) for d in dates],
+                            links)
     return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed,
                   dates=dates)
+
+
+@router.get("/neighbourhoods")
+def neighbourhoods(request: Request):
+    return render(request, "neighbourhoods.html", listing=place_list(request.app.state.service))
+
+
+@router.get("/neighbourhoods/{slug}")
+def neighbourhood(request: Request, slug: str):
+    place = get_place(slug)
+    if place is None:
+        raise HTTPException(404, NO_PLACE)
+    params = SearchParams.parse(request.query_params)
+    detail = place_detail(request.app.state.service, place, params)
+    return render(request, "neighbourhood.html", place=detail, params=None)
 
 
 @router.get("/help")

@@ -182,8 +182,10 @@ def server(tmp_path_factory) -> Iterator[Server]:
 # --------------------------------------------------------------------------- the browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(server):
+    """One Chromium per test module. Module scope, not session: Playwright's sync API allows one
+    running instance per thread, and other test modules start their own."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright==1.65.2)")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

@@ -39,6 +39,11 @@ def _count_text(page) -> str:
     return page.locator("#result-count").inner_text()
 
 
+def _busiest_place(server) -> str:
+    facets = _api(server, f"/api/reports?q={quote(QUERY)}")["facets"]["neighbourhood"]
+    return facets[0]["value"]
+
+
 def _page_types(server) -> dict[str, str]:
     """One URL for every kind of page the reading room has."""
     rid = _first_id(server, QUERY)
@@ -52,6 +57,8 @@ def _page_types(server) -> dict[str, str]:
         "report-plain": f"/reports/{rid}",
         "report-long-tokens": f"/reports/{long_id}",
         "help": "/help",
+        "places": "/neighbourhoods",
+        "place": f"/neighbourhoods/{_busiest_place(server)}",
         "not-found": "/reports/000000000000",
         "bad-request": "/reports?from=2016-13-45",
     }
@@ -66,7 +73,7 @@ def test_type_a_query_open_a_result_and_jump_to_the_first_match(page, server, ch
     box.fill("المدنيين")
     box.press("Enter")
     page.wait_for_url(re.compile(r"/reports\?q="))
-    assert parse_qs(urlsplit(page.url).query)["q"] == ["المدنيين"]
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["المدنيين"]}, "the URL carries only the query"
     assert page.get_by_role("heading", level=1).inner_text() == "نتائج البحث عن «المدنيين»"
     expected = _api(server, f"/api/reports?q={quote('المدنيين')}")["total"]
     assert expected >= 3
@@ -219,12 +226,12 @@ def test_add_and_remove_a_neighbourhood_filter(page, server):
     facet.click()
     page.wait_for_url(re.compile(r"neighbourhood="))
     slug = parse_qs(urlsplit(page.url).query)["neighbourhood"][0]
-    chip = page.locator(".chips .chip", has_text="الحي")
+    chip = page.locator(".chips .chip", has_text="المكان")
     assert name in chip.inner_text()
     expected = _api(server, f"/api/reports?q={quote(QUERY)}&neighbourhood={slug}")
     assert arabic_digits(expected["total"]) in _count_text(page) or expected["total"] in (1, 2)
     assert all(slug in r["places"] for r in expected["results"])
-    chip.get_by_role("link", name=re.compile("إزالة مرشح الحي")).click()
+    chip.get_by_role("link", name=re.compile("إزالة مرشح")).click()
     page.wait_for_load_state()
     assert "neighbourhood" not in parse_qs(urlsplit(page.url).query)
     assert _result_ids(page) == before
