@@ -28,9 +28,14 @@ run: install
 	$(BIN)/sijill ingest seeds
 	$(BIN)/sijill serve --host $(HOST) --port $(PORT)
 
-## make test: the whole test suite (browser tests need Debian's chromium: .ci/run installs it)
+## make test: the whole test suite on SQLite (browser tests need Debian's chromium: .ci/run
+## installs it); with SIJILL_TEST_DATABASE_URL set (.ci/run starts a throwaway server with
+## .ci/postgres.sh), every database test runs a second time on PostgreSQL.
 test: install
-	$(BIN)/python -m pytest
+	env -u SIJILL_TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$${SIJILL_TEST_DATABASE_URL:-}" ]; then \
+	  echo "== the database tests again, on PostgreSQL"; \
+	  $(BIN)/python -m pytest -m "not browser" -p no:cacheprovider; fi
 
 ## make bench: benchmarks at 10k reports (see bench/README.md)
 bench: install
