@@ -358,7 +358,7 @@ def test_every_page_type_fits_loads_the_font_and_passes_axe(make_page, server, c
 def test_dark_mode_is_dark_and_readable(make_page, server, checks):
     page = make_page(color_scheme="dark")
     types = _page_types(server)
-    for name, fragment in (("results", ""), ("report", "#match-1")):  # the current match too
+    for name, fragment in (("results", ""), ("report", "#match-1"), ("place", "")):  # the current match too
         page.goto(server.url(types[name] + fragment))
         bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
         r, g, b = (int(x) for x in re.findall(r"\d+", bg)[:3])
