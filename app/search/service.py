@@ -169,7 +169,11 @@ class SearchService:
         query, filt, kwargs = self._plan(p, parsed, searcher)
         sort = p.effective_sort
         limit = p.page * p.per_page
-        results = searcher.search(query, limit=limit, filter=filt, **kwargs)
+        # Ranked by score, Whoosh's top-N collector can drop a document tied with the cut-off
+        # (seen with near-duplicate reports): page 2 then repeats one report and loses another.
+        # Scoring every match (limit=None) gives one exact order that every page slices.
+        ranked = "sortedby" not in kwargs
+        results = searcher.search(query, limit=None if ranked else limit, filter=filt, **kwargs)
         total = len(results)
         page_hits = results[(p.page - 1) * p.per_page: limit]
         docset = results.docs()

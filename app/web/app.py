@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.archive import Archive
 from app.config import Settings, get_settings
+from app.dates.hijri import arabic_digits
 from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
@@ -21,6 +22,7 @@ from app import __version__
 from . import api, dates, docs, export, feeds, pages
 from .caching import ArchiveVersions, ConditionalGet
 from .security import ReadOnlySurface, SecurityHeaders
+from .views import place_label
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
@@ -78,6 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     templates.env.globals["site_name"] = "سجل"
     dates.register(templates.env)
     templates.env.globals["place"] = get_place
+    # Pages show places by their Arabic name, not their slug (chips, facets, report metadata).
+    templates.env.globals["place_label"] = place_label
+    # One digit system in the interface: Arabic-Indic, as the date labels (app.dates.hijri) write them.
+    templates.env.filters["num"] = arabic_digits
     app.state.templates = templates
 
     @app.exception_handler(ParamError)

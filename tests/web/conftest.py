@@ -24,7 +24,7 @@ from tests.conftest import make_settings
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 
-RESULT_LIST = re.compile(r'<ol class="results"[^>]*>(.*?)</ol>', re.S)
+RESULT_LIST = re.compile(r'<ol class="(?:[^"]* )?results(?: [^"]*)?"[^>]*>(.*?)</ol>', re.S)
 REPORT_LINK = re.compile(r'href="/reports/([0-9a-f]{12})')
 
 

@@ -88,7 +88,7 @@ def test_report_page_twin_is_the_same_report(client, newest_ids):
         page, data, _ = twin(client, f"/reports/{rid}")
         assert data["id"] == rid
         assert data["url"] == f"/reports/{rid}"
-        assert unescape(re.search(r"<h1>(.*?)</h1>", page.text, re.S).group(1)).strip() == data["title"]
+        assert unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page.text, re.S).group(1)).strip() == data["title"]
 
 
 def test_report_detail_has_provenance_places_and_dates(client, newest_ids):
