@@ -1,6 +1,7 @@
 """The FastAPI application: one Archive and one SearchService per process."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,7 @@ from app import __version__
 
 from . import api, dates, docs, export, feeds, pages
 from .caching import ArchiveVersions, ConditionalGet
+from .security import HEADERS as SECURITY_HEADERS
 from .security import ReadOnlySurface, SecurityHeaders
 from .views import place_label
 
@@ -106,7 +108,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):  # never a stack trace to the reader
-        return _error(request, 500, "server_error", "حدث خطأ داخلي؛ سُجّل وسيُصلح.")
+        # Starlette answers this from outside the middleware stack, so the headers go on here.
+        logging.getLogger("sijill").exception("unhandled error on %s", request.url.path)
+        response = _error(request, 500, "server_error", "حدث خطأ داخلي؛ سُجّل وسيُصلح.")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name.decode(), value.decode())
+        return response
 
     app.include_router(api.router)
     app.include_router(feeds.router)
