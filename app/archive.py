@@ -253,6 +253,15 @@ class Archive:
             rows = session.execute(select(PlaceMention.place_slug, func.count()).group_by(PlaceMention.place_slug))
             return {slug: n for slug, n in rows}
 
+    def stats(self) -> dict:
+        """Counts and date span for /api/stats (a few indexed aggregates; cached per version by callers)."""
+        with self.sessions() as session:
+            count, first, last = session.execute(
+                select(func.count(), func.min(Report.published), func.max(Report.published)).select_from(Report)).one()
+            by_basis = dict(session.execute(select(Report.date_basis, func.count()).group_by(Report.date_basis)).all())
+            places = session.scalar(select(func.count(func.distinct(PlaceMention.place_slug)))) or 0
+        return {"reports": count or 0, "first_published": first, "last_published": last,
+                "by_date_basis": by_basis, "places_with_reports": places}
 
 class ArchivePeek:
     """An archive's database opened for reading only — nothing created, migrated or written.

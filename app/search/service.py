@@ -5,7 +5,9 @@ import bisect
 import datetime as dt
 import re
 import threading
+from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -166,45 +168,59 @@ class SearchService:
                 docs.add(n)
         return docs
 
+    def _plan(self, p: SearchParams, parsed: ParsedQuery, searcher: Searcher) -> tuple[Query, Query | set[int] | None, dict]:
+        """Query, filter and ordering for `p`: shared by the paged search and the full walk."""
+        query = parsed.query if parsed.query is not None else Every()
+        ident = identifier_query(p.q)
+        if ident is not None:  # a source's record id or a permalink id, typed into the search box
+            query = Or([parsed.query, ident]) if parsed.query is not None else ident
+        kwargs: dict = {}
+        if p.effective_sort != "relevance" or parsed.query is None:
+            kwargs["sortedby"] = "published"
+            kwargs["reverse"] = p.effective_sort != "oldest"
+        return query, self._filter(p, searcher), kwargs
+
     # -- the service -------------------------------------------------------------------------
     def search(self, p: SearchParams) -> SearchPage:
         parsed = parse(p.q)
         searcher = self.archive.index.searcher()
-        ident = identifier_query(p.q)
-        if p.q.strip() and parsed.query is None and ident is None:
+        if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
-        if ident is not None:  # a source's record id or a permalink id, typed into the search box
-            query = Or([parsed.query, ident]) if parsed.query is not None else ident
-        else:
-            query = parsed.query if parsed.query is not None else Every()
-        filt = self._filter(p, searcher)
+        query, filt, kwargs = self._plan(p, parsed, searcher)
         sort = p.effective_sort
-        kwargs: dict = {}
-        if sort != "relevance" or parsed.query is None:
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = sort != "oldest"
         limit = p.page * p.per_page
         cols = self._cols(searcher)
-        sizes: Counter[str] = Counter()
-        if p.collapse and cols.groups:
-            # One entry per near-duplicate group (its best-ranked member); total and group sizes
-            # count the whole, uncollapsed result set. No block-quality skipping: with it a
-            # collapsed-away slot could be refilled from a skipped block and missed.
-            docset = searcher.search(query, limit=1, filter=filt).docs()
-            sizes = Counter(cols.groups[d] for d in docset)
-            total = len(sizes)
-            results = searcher.search(query, limit=limit, filter=filt, collapse="dup_group", collapse_limit=1,
-                                      optimize=False, **kwargs)
+        collapse = p.collapse and bool(cols.groups)
+        # Ranked by score, Whoosh's top-N collector can drop a document tied with the cut-off
+        # (seen with near-duplicate reports): page 2 then repeats one report and loses another.
+        # Scoring every match (limit=None) gives one exact order that every page slices.
+        # Collapsing needs the whole order too: one entry per near-duplicate group, its best-ranked
+        # member (Whoosh's collapse facet, with every match collected, would remove by list scans).
+        ranked = "sortedby" not in kwargs
+        results = searcher.search(query, limit=None if ranked or collapse else limit, filter=filt, **kwargs)
+        docset = results.docs()
+        sizes: Counter = Counter()
+        if collapse:
+            groups = cols.groups
+            sizes = Counter(groups[d] for d in docset)
+            seen: set = set()
+            order = []
+            for key, docnum in results.top_n:
+                g = groups[docnum]
+                if g not in seen:
+                    seen.add(g)
+                    order.append((key, docnum))
+            total = len(order)
         else:
-            results = searcher.search(query, limit=limit, filter=filt, **kwargs)
+            order = results.top_n
             total = len(results)
-            docset = results.docs()
-        page_hits = results[(p.page - 1) * p.per_page: limit]
-        ids = [h["id"] for h in page_hits]
-        scores = {h["id"]: (h.score if sort == "relevance" and parsed.query is not None else None) for h in page_hits}
-        hits = self._hits(ids, scores, parsed, {h["id"]: cols.doc_places.get(h.docnum, []) for h in page_hits})
-        if sizes:
-            group_of = {h["id"]: cols.groups[h.docnum] for h in page_hits}
+        page_items = order[(p.page - 1) * p.per_page: limit]
+        ids = [searcher.stored_fields(docnum)["id"] for _, docnum in page_items]
+        scored = sort == "relevance" and parsed.query is not None
+        scores = {rid: (key if scored else None) for rid, (key, _) in zip(ids, page_items)}
+        hits = self._hits(ids, scores, parsed, {rid: cols.doc_places.get(d, []) for rid, (_, d) in zip(ids, page_items)})
+        if collapse:
+            group_of = {rid: cols.groups[d] for rid, (_, d) in zip(ids, page_items)}
             for hit in hits:
                 hit.group_size = sizes.get(group_of.get(hit.id, hit.id), 1)
         facets = {"neighbourhood": self._place_facets(docset, cols)}
@@ -293,3 +309,22 @@ class SearchService:
         with self.archive.session() as s:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
+
+    def iter_result_ids(self, p: SearchParams, batch: int = 200) -> Iterator[list[str]]:
+        """Every result's report ID, in result order, in batches of `batch` (whole-set exports).
+
+        Ignores `page`/`per_page`. Holds only the ordered document numbers (4 bytes per result) and
+        maps them through this generation's docnum → id table, which stays valid (and is not
+        copied) even if an ingest commits and the shared searcher moves on mid-export.
+        """
+        parsed = parse(p.q)
+        if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
+            return
+        searcher = self.archive.index.searcher()
+        query, filt, kwargs = self._plan(p, parsed, searcher)
+        results = searcher.search(query, limit=None, filter=filt, **kwargs)
+        order = array("i", (docnum for _, docnum in results.top_n))
+        del results
+        ids = self._cols(searcher).ids
+        for start in range(0, len(order), batch):
+            yield [ids[d] for d in order[start:start + batch]]

@@ -20,13 +20,6 @@ def is_web_url(url: str | None) -> bool:
     return bool(url) and re.match(r"^https?://", url or "", re.I) is not None
 
 
-def _date(report: Report) -> str:
-    if report.published is None:
-        return "n.d."
-    d = report.published.isoformat()
-    return f"{d} (estimated)" if report.date_basis == "estimated" else d
-
-
 def _day(value: dt.datetime | dt.date | None) -> str | None:
     if value is None:
         return None
@@ -34,18 +27,21 @@ def _day(value: dt.datetime | dt.date | None) -> str | None:
 
 
 def plain(report: Report, permalink: str) -> str:
-    """One paragraph a reader can paste into a footnote."""
-    parts = [f"«{report.title}»", report.source or "unknown source", _date(report)]
+    """One paragraph (Arabic, ISO dates) a reader can paste into a footnote."""
+    if report.published:
+        date = report.published.isoformat() + (f" ({_BASIS_AR['estimated']})" if report.date_basis == "estimated" else "")
+    else:
+        date = "دون تاريخ"
+    parts = [f"«{report.title}»، {report.source or 'مصدر غير معروف'}، {date}."]
     if is_web_url(report.source_url):
-        parts.append(report.source_url)
+        parts.append(f"{report.source_url}.")
     if report.source_id:
-        parts.append(f"source id {report.source_id}")
-    archived = f"Archived in {ARCHIVE_NAME}: {permalink}"
-    when = []
-    if report.retrieved_at:
-        when.append(f"retrieved {_day(report.retrieved_at)}")
-    when.append(f"ingested {_day(report.ingested_at)}")
-    return (". ".join(parts) + f". {archived} ({', '.join(when)}). sha256 {report.sha256}.")
+        parts.append(f"معرّف المصدر: {report.source_id}.")
+    when = [f"جُلب في {_day(report.retrieved_at)}"] if report.retrieved_at else []
+    when.append(f"أُضيف إلى الأرشيف في {_day(report.ingested_at)}")
+    parts.append(f"أرشيف سجل: {permalink} ({'؛ '.join(when)}).")
+    parts.append(f"بصمة النص (sha256): {report.sha256}.")
+    return " ".join(parts)
 
 
 def _date_parts(d: dt.date) -> list[list[int]]:

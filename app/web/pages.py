@@ -14,6 +14,7 @@ from app.gazetteer.load import get as get_place
 from app.gazetteer.tagger import tag
 
 from . import citation
+from .alternates import for_page, link_header
 from .annotate import DateMark, PlaceLink, annotate
 from .api import NO_PLACE, REPORT_ID
 from .dates import mentioned_dates
@@ -23,7 +24,13 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+    """Render a page with its alternates (JSON twin, feed, exports) as <link> tags and a Link header."""
+    alts = for_page(request.url.path, context.get("params"), twin=context.pop("twin", None))
+    context.setdefault("alternates", alts)
+    response = request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+    if status_code == 200:
+        response.headers["link"] = link_header(alts)
+    return response
 
 
 @router.get("/")
@@ -99,7 +106,7 @@ def neighbourhood(request: Request, slug: str):
         raise HTTPException(404, NO_PLACE)
     params = SearchParams.parse(request.query_params)
     detail = place_detail(request.app.state.service, place, params)
-    return render(request, "neighbourhood.html", place=detail, params=None)
+    return render(request, "neighbourhood.html", place=detail, params=None, twin=detail.links.self)
 
 
 @router.get("/help")

@@ -33,8 +33,9 @@ def test_the_page_shows_provenance_and_a_citation(archive, tmp_path, client_for)
         assert shown in html, shown
     citation = html[html.index('<textarea id="citation"'):]
     citation = citation[:citation.index("</textarea>")]
-    for part in ("«سيطرة على حي قاضي عسكر»", "عنب بلدي", "2016-12-05 (estimated)", f"http://testserver/reports/{r.id}",
-                 "retrieved 2016-12-06", f"ingested {r.ingested_at.date()}", f"sha256 {r.sha256}"):
+    for part in ("«سيطرة على حي قاضي عسكر»، عنب بلدي، 2016-12-05 (تاريخ تقديري).", "https://example.org/news/7?a=1&amp;b=2",
+                 "معرّف المصدر: enab-2016-12-05-7", f"أرشيف سجل: http://testserver/reports/{r.id}",
+                 "جُلب في 2016-12-06", f"أُضيف إلى الأرشيف في {r.ingested_at.date()}", f"(sha256): {r.sha256}"):
         assert part in citation, part
 
 
