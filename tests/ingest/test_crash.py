@@ -85,14 +85,15 @@ def state(settings) -> tuple[dict, dict, dict]:
 def kill_at_random(settings, batch: Path, seconds: float, rng: random.Random, sig: int) -> float | None:
     """Start an ingest and send it `sig` at a random point of a run expected to take `seconds`.
     Returns the delay, or None when the run finished first."""
-    delay = rng.uniform(0.1, 0.9) * seconds
+    delay = rng.uniform(0.1, 0.8) * seconds
     proc = start(settings, "ingest", str(batch))
     time.sleep(delay)
     if proc.poll() is not None:
         return None
     os.kill(proc.pid, sig)
     proc.wait(timeout=120)
-    assert proc.returncode != 0
+    if proc.returncode == 0:  # it finished between the poll and the signal
+        return None
     return delay
 
 
@@ -113,15 +114,22 @@ def test_sigkill_at_random_points_then_check_repair_and_reingest_match_an_uninte
 
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
-    crashed = make_settings(tmp_path / "crashed")
     # Killed from empty; then interrupted (Ctrl-C) and killed again while completing the job.
     for attempt, sig in enumerate((signal.SIGKILL, signal.SIGINT, signal.SIGKILL)):
-        done = len(state(crashed)[0]) if attempt else 0
-        budget = seconds if attempt == 0 else 1.0 + seconds * (1 - done / unique)
-        delay = kill_at_random(crashed, batch, budget, rng, sig)
-        if delay is None:  # a resumed run with little left can finish first; the first never does
-            assert attempt > 0, "the ingest finished before it could be killed"
-            continue
+        if attempt == 0:
+            # The machine's load varies: if a run beats the reference's pace, start afresh.
+            for tries in range(4):
+                crashed = make_settings(tmp_path / f"crashed{tries}")
+                delay = kill_at_random(crashed, batch, seconds * 0.8 ** tries, rng, sig)
+                if delay is not None:
+                    break
+            assert delay is not None, "the ingest always finished before it could be killed"
+        else:
+            done = len(state(crashed)[0])
+            budget = 1.0 + seconds * (1 - done / unique)
+            delay = kill_at_random(crashed, batch, budget, rng, sig)
+            if delay is None:  # a resumed run with little left may finish first
+                continue
         check = sijill(crashed, "check")
         note = f"seed {seed}, attempt {attempt}, {sig.name} after {delay:.1f}s of ~{budget:.1f}s"
         assert check.returncode in (0, 1), note + check.stderr
