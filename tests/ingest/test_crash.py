@@ -120,7 +120,8 @@ def test_sigkill_at_random_points_then_check_repair_and_reingest_match_an_uninte
             # The machine's load varies: if a run beats the reference's pace, start afresh.
             for tries in range(4):
                 crashed = make_settings(tmp_path / f"crashed{tries}")
-                delay = kill_at_random(crashed, batch, seconds * 0.8 ** tries, rng, sig)
+                budget = seconds * 0.8 ** tries
+                delay = kill_at_random(crashed, batch, budget, rng, sig)
                 if delay is not None:
                     break
             assert delay is not None, "the ingest always finished before it could be killed"
