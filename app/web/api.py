@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from time import perf_counter
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from app.search.params import SearchParams
 
+from .timing import server_timing
 from .schemas import ErrorResponse, Health, ReportDetail, SearchResponse
 from .views import report_detail, search_response
 
@@ -21,6 +23,7 @@ ERRORS = {400: {"model": ErrorResponse, "description": "A malformed parameter"},
             summary="Search or browse reports")
 def api_reports(
     request: Request,
+    response: Response,
     q: Annotated[str | None, Query(description="Query: words (all required), \"phrases\"",
                                    examples=["قاضي عسكر"])] = None,
     neighbourhood: Annotated[list[str] | None, Query(description="Gazetteer slug (repeatable: any of them)",
@@ -34,7 +37,12 @@ def api_reports(
     collapse: Annotated[str | None, Query(description="1: one result per near-duplicate group")] = None,
 ) -> SearchResponse:
     params = SearchParams.parse(request.query_params)
-    return search_response(request.app.state.service.search(params))
+    t0 = perf_counter()
+    page = request.app.state.service.search(params)
+    t1 = perf_counter()
+    body = search_response(page)
+    response.headers["Server-Timing"] = server_timing(search=t1 - t0, render=perf_counter() - t1)
+    return body
 
 
 @router.get("/api/reports/{report_id}", response_model=ReportDetail, responses=ERRORS, tags=["reports"],

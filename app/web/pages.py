@@ -1,6 +1,8 @@
 """HTML pages (Jinja2, server-rendered; JavaScript only enhances)."""
 from __future__ import annotations
 
+from time import perf_counter
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
@@ -11,6 +13,7 @@ from app.search.params import SearchParams
 from app.search.query import parse
 
 from .api import REPORT_ID
+from .timing import server_timing
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -29,8 +32,12 @@ def home(request: Request):
 @router.get("/reports")
 def reports(request: Request):
     params = SearchParams.parse(request.query_params)
+    t0 = perf_counter()
     page = request.app.state.service.search(params)
-    return render(request, "reports.html", page=page, params=params)
+    t1 = perf_counter()
+    response = render(request, "reports.html", page=page, params=params)
+    response.headers["Server-Timing"] = server_timing(search=t1 - t0, render=perf_counter() - t1)
+    return response
 
 
 @router.get("/reports/{report_id}")
