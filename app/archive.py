@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from app.config import Settings
 from app.db import migrate, session_factory
 from app.models import PlaceMention, Report
-from app.search.index import ArchiveIndex, document_for
+from app.search.index import ArchiveIndex, index_document
 
 
 @dataclass
@@ -63,14 +63,14 @@ class Archive:
             try:
                 session.add_all(reports)
                 session.flush()
-                writer = self.index.writer()
+                batch = self.index.batch()
                 try:
                     for r in reports:
-                        writer.update_document(**document_for(r, (p.place_slug for p in r.places)))
+                        batch.add(index_document(r))
                 except BaseException:
-                    writer.cancel()
+                    batch.cancel()
                     raise
-                writer.commit()
+                batch.commit()
                 try:
                     session.commit()
                 except BaseException:
@@ -84,16 +84,16 @@ class Archive:
         """Rebuild the index from the database (a fresh index, swapped in as one commit)."""
         self.index.create()
         n = 0
-        writer = self.index.writer()
+        writer = self.index.batch(replace=False, bulk=True)
         try:
             with self.sessions() as session:
                 for r in self._iter_reports(session, batch):
-                    writer.add_document(**document_for(r, (p.place_slug for p in r.places)))
+                    writer.add(index_document(r))
                     n += 1
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(optimize=True)
         return n
 
     def _iter_reports(self, session: Session, batch: int, ids: Iterable[str] | None = None):
@@ -120,11 +120,11 @@ class Archive:
         self.index.delete_ids(result.missing_from_db)
         todo = result.missing_from_index + result.hash_mismatch
         if todo:
-            writer = self.index.writer()
+            writer = self.index.batch()
             try:
                 with self.sessions() as session:
                     for r in self._iter_reports(session, 500, todo):
-                        writer.update_document(**document_for(r, (p.place_slug for p in r.places)))
+                        writer.add(index_document(r))
             except BaseException:
                 writer.cancel()
                 raise

@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import select
-from whoosh.query import And, Every, NumericRange, Or, Query, Term
-from whoosh.searching import Searcher
+from sqlalchemy.orm import selectinload
 
 from app.archive import Archive
 from app.models import DateMention, Report
 
+from .backend import SearchBackend, SearchRequest
 from .highlight import WordMatcher, snippet
-from .index import published_key
 from .params import SearchParams
 from .query import ParsedQuery, parse
 
@@ -67,98 +65,92 @@ def key_to_date(key: int) -> dt.date | None:
     return dt.date(key // 10000, key // 100 % 100, key % 100)
 
 
-class _Columns:
-    """Per-searcher caches read from index columns and postings, not stored fields."""
+def histogram_of(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], str]:
+    """Counts by day, week or month (by the span of the dates), over the whole result set."""
+    if not day_counts:
+        return [], "day"
+    first, last_day = day_counts[0][0], day_counts[-1][0]
+    span = (last_day - first).days
+    unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
 
-    def __init__(self, searcher: Searcher):
-        reader = searcher.reader()
-        self.published = list(reader.column_reader("published")) if reader.has_column("published") else []
-        self.places: dict[str, set[int]] = {}
-        if "places" in searcher.schema:
-            for term in reader.lexicon("places"):
-                slug = term.decode("utf-8") if isinstance(term, bytes) else term
-                self.places[slug] = set(reader.postings("places", term).all_ids())
-        self.doc_places: dict[int, list[str]] = {}
-        for slug, docs in self.places.items():
-            for d in docs:
-                self.doc_places.setdefault(d, []).append(slug)
+    def bucket_start(d: dt.date) -> dt.date:
+        if unit == "day":
+            return d
+        if unit == "week":  # weeks start on Saturday, as in Syria's working week
+            return d - dt.timedelta(days=(d.weekday() - 5) % 7)
+        return d.replace(day=1)
+
+    def bucket_end(s: dt.date) -> dt.date:
+        if unit == "day":
+            return s
+        if unit == "week":
+            return s + dt.timedelta(days=6)
+        nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return nxt - dt.timedelta(days=1)
+
+    counts: dict[dt.date, int] = {}
+    for d, n in day_counts:
+        b = bucket_start(d)
+        counts[b] = counts.get(b, 0) + n
+    # Fill empty buckets so the timeline's gaps are visible.
+    buckets = []
+    cur = bucket_start(first)
+    last = bucket_start(last_day)
+    while cur <= last:
+        end = bucket_end(cur)
+        buckets.append(Bucket(cur, end, counts.get(cur, 0)))
+        cur = end + dt.timedelta(days=1)
+    return buckets, unit
 
 
 class SearchService:
+    """Parses parameters and queries, asks the backend, and builds pages from database rows."""
+
     def __init__(self, archive: Archive):
         self.archive = archive
-        self._columns: tuple[int, _Columns] | None = None
-        self._lock = threading.Lock()
 
-    # -- helpers -----------------------------------------------------------------------------
-    def _cols(self, searcher: Searcher) -> _Columns:
-        with self._lock:
-            if self._columns is None or self._columns[0] != id(searcher):
-                self._columns = (id(searcher), _Columns(searcher))
-            return self._columns[1]
+    @property
+    def backend(self) -> SearchBackend:
+        return self.archive.index
 
-    def _filter(self, p: SearchParams, searcher: Searcher) -> Query | set[int] | None:
-        parts: list[Query] = []
-        if p.neighbourhood:
-            parts.append(Or([Term("places", s) for s in p.neighbourhood]))
-        if (p.date_from or p.date_to) and p.date_field == "published":
-            parts.append(NumericRange("published", published_key(p.date_from) or 1,
-                                      published_key(p.date_to) or 99991231))
-        fq: Query | None = And(parts) if len(parts) > 1 else (parts[0] if parts else None)
-        if (p.date_from or p.date_to) and p.date_field == "mentioned":
-            allowed = self._mentioned_docnums(p, searcher)
-            if fq is not None:
-                allowed &= set(searcher.docs_for_query(fq))
-            return allowed
-        return fq
-
-    def _mentioned_docnums(self, p: SearchParams, searcher: Searcher) -> set[int]:
+    def _mentioned_ids(self, p: SearchParams) -> frozenset[str]:
+        """Reports with a date *mentioned in the text* inside [from, to] (from the database)."""
         stmt = select(DateMention.report_id).distinct()
         if p.date_from:
             stmt = stmt.where(DateMention.date_to >= p.date_from)
         if p.date_to:
             stmt = stmt.where(DateMention.date_from <= p.date_to)
         with self.archive.session() as s:
-            ids = list(s.scalars(stmt))
-        docs = set()
-        for rid in ids:
-            n = searcher.document_number(id=rid)
-            if n is not None:
-                docs.add(n)
-        return docs
+            return frozenset(s.scalars(stmt))
+
+    def request_for(self, p: SearchParams, parsed: ParsedQuery) -> SearchRequest:
+        dated = bool(p.date_from or p.date_to)
+        return SearchRequest(
+            query=parsed.query, neighbourhoods=tuple(p.neighbourhood),
+            published_from=p.date_from if dated and p.date_field == "published" else None,
+            published_to=p.date_to if dated and p.date_field == "published" else None,
+            restrict_ids=self._mentioned_ids(p) if dated and p.date_field == "mentioned" else None,
+            sort=p.effective_sort, offset=(p.page - 1) * p.per_page, limit=p.per_page)
 
     # -- the service -------------------------------------------------------------------------
     def search(self, p: SearchParams) -> SearchPage:
         parsed = parse(p.q)
-        searcher = self.archive.index.searcher()
         if p.q.strip() and parsed.query is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
-        query = parsed.query if parsed.query is not None else Every()
-        filt = self._filter(p, searcher)
-        sort = p.effective_sort
-        kwargs: dict = {}
-        if sort != "relevance" or parsed.query is None:
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = sort != "oldest"
-        limit = p.page * p.per_page
-        results = searcher.search(query, limit=limit, filter=filt, **kwargs)
-        total = len(results)
-        page_hits = results[(p.page - 1) * p.per_page: limit]
-        docset = results.docs()
-        cols = self._cols(searcher)
-        ids = [h["id"] for h in page_hits]
-        scores = {h["id"]: (h.score if sort == "relevance" and parsed.query is not None else None) for h in page_hits}
-        hits = self._hits(ids, scores, parsed, {h["id"]: cols.doc_places.get(h.docnum, []) for h in page_hits})
-        facets = {"neighbourhood": self._place_facets(docset, cols)}
-        histogram, unit = self._histogram(docset, cols)
-        return SearchPage(p, parsed, total, hits, facets, histogram, unit)
+        result = self.backend.search(self.request_for(p, parsed))
+        hits = self._hits(result.ids, dict(zip(result.ids, result.scores)), parsed)
+        facets = {"neighbourhood": sorted((FacetValue(slug, n) for slug, n in result.place_counts.items()),
+                                          key=lambda c: (-c.count, c.value))}
+        histogram, unit = histogram_of(result.day_counts)
+        return SearchPage(p, parsed, result.total, hits, facets, histogram, unit)
 
-    def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery, places: dict) -> list[Hit]:
+    def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery) -> list[Hit]:
         if not ids:
             return []
         matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
         with self.archive.session() as s:
-            rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids)))}
+            rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids))
+                                               .options(selectinload(Report.places)))}
         hits = []
         for rid in ids:
             r = rows.get(rid)
@@ -166,57 +158,10 @@ class SearchService:
                 continue
             hits.append(Hit(id=r.id, title=r.title, published=r.published, date_basis=r.date_basis,
                             source=r.source, snippet_html=snippet(r.body, matcher),
-                            score=scores.get(rid), places=sorted(places.get(rid, []))))
+                            score=scores.get(rid), places=sorted(m.place_slug for m in r.places)))
         return hits
 
-    @staticmethod
-    def _place_facets(docset: set[int], cols: _Columns) -> list[FacetValue]:
-        counts = [FacetValue(slug, len(docset & docs)) for slug, docs in cols.places.items()]
-        counts = [c for c in counts if c.count]
-        counts.sort(key=lambda c: (-c.count, c.value))
-        return counts
-
-    @staticmethod
-    def _histogram(docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
-        """Counts by day, week or month (by the span of the dates), over the whole result set."""
-        keys = [cols.published[d] for d in docset if d < len(cols.published) and cols.published[d]]
-        if not keys:
-            return [], "day"
-        dates = sorted(key_to_date(k) for k in keys)
-        span = (dates[-1] - dates[0]).days
-        unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
-
-        def bucket_start(d: dt.date) -> dt.date:
-            if unit == "day":
-                return d
-            if unit == "week":  # weeks start on Saturday, as in Syria's working week
-                return d - dt.timedelta(days=(d.weekday() - 5) % 7)
-            return d.replace(day=1)
-
-        def bucket_end(s: dt.date) -> dt.date:
-            if unit == "day":
-                return s
-            if unit == "week":
-                return s + dt.timedelta(days=6)
-            nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return nxt - dt.timedelta(days=1)
-
-        counts: dict[dt.date, int] = {}
-        for d in dates:
-            b = bucket_start(d)
-            counts[b] = counts.get(b, 0) + 1
-        # Fill empty buckets so the timeline's gaps are visible.
-        buckets = []
-        cur = bucket_start(dates[0])
-        last = bucket_start(dates[-1])
-        while cur <= last:
-            end = bucket_end(cur)
-            buckets.append(Bucket(cur, end, counts.get(cur, 0)))
-            cur = end + dt.timedelta(days=1)
-        return buckets, unit
-
     def report(self, rid: str) -> Report | None:
-        from sqlalchemy.orm import selectinload
         with self.archive.session() as s:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
