@@ -39,6 +39,10 @@ class CheckResult:
         return not (self.missing_from_index or self.missing_from_db or self.hash_mismatch)
 
 
+def _mention_rows(mentions) -> list[tuple[str, int, int]]:
+    return sorted((m.place_slug, m.count, m.first_pos) for m in mentions)
+
+
 class Archive:
     def __init__(self, settings: Settings, *, migrate_db: bool = True):
         self.settings = settings
@@ -81,19 +85,38 @@ class Archive:
                 raise
 
     def reindex(self, batch: int = 500) -> int:
-        """Rebuild the index from the database (a fresh index, swapped in as one commit)."""
+        """Rebuild the index from the database (a fresh index, swapped in as one commit).
+
+        Place mentions are derived again from each report's text with the current gazetteer, so an
+        edit of places.csv reaches old reports: changed mentions are rewritten in the database in the
+        same run, committed right after the new index.
+        """
+        from app.ingest.pipeline import place_mentions
+
         self.index.create()
         n = 0
         writer = self.index.batch(replace=False, bulk=True)
-        try:
-            with self.sessions() as session:
-                for r in self._iter_reports(session, batch):
-                    writer.add(index_document(r))
-                    n += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(optimize=True)
+        index_committed = False
+        with self.sessions() as session:
+            try:
+                ids = list(session.scalars(select(Report.id).order_by(Report.id)))
+                for k in range(0, len(ids), batch):
+                    for r in self._iter_reports(session, batch, ids[k:k + batch]):
+                        fresh = place_mentions(r.body)
+                        if _mention_rows(fresh) != _mention_rows(r.places):
+                            r.places = fresh
+                        writer.add(index_document(r))
+                        n += 1
+                    session.flush()
+                    session.expunge_all()  # keep memory flat on a large archive
+                writer.commit(optimize=True)
+                index_committed = True
+                session.commit()
+            except BaseException:
+                if not index_committed:
+                    writer.cancel()
+                session.rollback()
+                raise
         return n
 
     def _iter_reports(self, session: Session, batch: int, ids: Iterable[str] | None = None):

@@ -72,7 +72,7 @@ class DateMention(Base):
     text: Mapped[str] = mapped_column(Text)
     date_from: Mapped[dt.date] = mapped_column(Date)
     date_to: Mapped[dt.date] = mapped_column(Date)
-    #: day | month | part (early/mid/late month) | season | year
+    #: day | week | part (early/mid/late of a month or year) | month | season | year (app.dates.extract.PRECISIONS)
     precision: Mapped[str] = mapped_column(String(16))
     relative: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -11,7 +11,7 @@ Root stemmers (ISRI, Khoja) are far too aggressive for search: مدينة → د
 light10 leaves the one-letter prepositions ب ل ك ف on (لحلب, بحلب, كمدينة). Stripping them blindly
 would break words that merely start with those letters (بريطانيا, لبنان, فرنسا), so
 `stem_variants` returns the light10 stem *and* the stem of the word without the preposition
-(when at least two letters remain). The analyzer indexes both at the same position: لحلب is
+(when a plausible word remains). The analyzer indexes both at the same position: لحلب is
 found by حلب, phrases still line up, and the exact-surface field ranks the literal form higher.
 
 Input is expected in matching form with ة kept (`normalise.fold_keep_ta`); output has ة folded to ه.
@@ -66,7 +66,9 @@ def stem_variants(word: str) -> tuple[str, ...]:
     # ب/ل/ك/ف directly on the word (after an optional و), e.g. لحلب, وبحلب, كمدينة.
     if rest[:1] in PREPOSITIONS and len(rest) - 1 >= 2:
         alt = light10(rest[1:])
-        if alt != main and len(alt) >= 2:
+        # Keep a two-letter variant only when it is the whole remainder (بحي → حي), not what
+        # suffix stripping left of a longer word (بستان → ستان → ست would conflate with "six").
+        if alt != main and (len(alt) >= 3 or alt == fold_ta(rest[1:])):
             return (main, alt)
     return (main,)
 

@@ -47,10 +47,14 @@ def prepare(rec: RawReport, now: dt.datetime) -> Report | Refusal:
     return report
 
 
+def place_mentions(body: str) -> list[PlaceMention]:
+    """The gazetteer places a report's text names (also used by reindex, after a gazetteer edit)."""
+    return [PlaceMention(place_slug=slug, count=n, first_pos=first) for slug, n, first in summarise(tag(body))]
+
+
 def enrich(report: Report) -> None:
     """Attach what the text says about places and dates (pure functions over the body)."""
-    report.places = [PlaceMention(place_slug=slug, count=n, first_pos=first)
-                     for slug, n, first in summarise(tag(report.body))]
+    report.places = place_mentions(report.body)
     report.dates = [DateMention(start=m.start, end=m.end, text=m.text, date_from=m.date_from,
                                 date_to=m.date_to, precision=m.precision, relative=m.relative)
                     for m in extract_dates(report.body, report.published)]

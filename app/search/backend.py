@@ -46,6 +46,8 @@ class SearchRequest:
     limit: int = 20
     #: Count matches per neighbourhood and per publication day over the whole result set.
     facets: bool = True
+    #: Also return the IDs of every match (for timelines computed from the database).
+    all_ids: bool = False
 
 
 @dataclass
@@ -59,6 +61,8 @@ class SearchResult:
     place_counts: dict[str, int] = field(default_factory=dict)
     #: (publication day, number of matching reports) in date order; undated reports left out.
     day_counts: list[tuple[dt.date, int]] = field(default_factory=list)
+    #: IDs of every match (only when the request asked for `all_ids`).
+    all_ids: list[str] | None = None
 
 
 @runtime_checkable

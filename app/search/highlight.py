@@ -99,12 +99,19 @@ def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passage
         chosen.sort(key=lambda t: -t[2])
     budget = limit // len(chosen) if len(chosen) > 1 else limit
     pieces: list[str] = []
-    for _, _, _, s, e, focus in chosen:
+    for k, (_, _, _, s, e, focus) in enumerate(chosen):
         while s < e and text[s].isspace():
             s += 1
         lo, hi = _trim(text, s, e, focus, budget)
         html, _ = mark(text[lo:hi], matcher)
-        prefix = "… " if lo > s else ""
-        suffix = " …" if hi < e else ""
-        pieces.append(prefix + str(html).strip() + suffix)
-    return Markup(" … ".join(pieces))
+        piece = str(html).strip()
+        if lo > s or (k == 0 and s > 0):
+            piece = "… " + piece
+        if hi < e:
+            piece += " …"
+        if pieces:  # exactly one ellipsis between two passages
+            piece = piece.removeprefix("… ")
+            if not pieces[-1].endswith("…"):
+                piece = "… " + piece
+        pieces.append(piece)
+    return Markup(" ".join(pieces))

@@ -269,10 +269,14 @@ class ArchiveIndex:
         page = order[req.offset:req.offset + req.limit]
         ids = [gen.id_of(int(d)) for d in docs[page]]
         by_score = req.sort == "relevance" and req.query is not None
+        all_ids = None
+        if req.all_ids:
+            every = gen.ids()
+            all_ids = [every[d] for d in docs.tolist() if every[d] is not None]
         return SearchResult(ids=[i for i in ids if i is not None],
                             scores=[float(s) if by_score else None
                                     for s, i in zip(scores[page], ids) if i is not None],
-                            total=total, place_counts=place_counts, day_counts=day_counts)
+                            total=total, place_counts=place_counts, day_counts=day_counts, all_ids=all_ids)
 
 
 def _order(gen: Generation, docs: np.ndarray, scores: np.ndarray, sort: str, k: int) -> np.ndarray:

@@ -2,6 +2,10 @@
 
 Syntax (documented on /help): words (all required), "phrases" (also «…» and “…”).
 Anything malformed is read as plain words with a note — a query never raises.
+
+Words that name a gazetteer place, in Arabic or in Latin transliteration (الصاخور، صاخور، Sakhour,
+Halab), become a place clause: reports tagged with the place, or containing the words as typed.
+A Latin name thus finds the Arabic reports, and highlighting marks the place's Arabic names.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from app.arabic.normalise import fold, fold_keep_ta
 from app.arabic.stem import stem_variants
 from app.arabic.stopwords import stopwords
 from app.arabic.tokenize import words as split_words
+from app.gazetteer.load import get as get_place
+from app.gazetteer.tagger import places_in_query
 
 MAX_QUERY_CHARS = 1000
 #: Field weights (BM25F): a title match counts more than a body match, and an exact (folded
@@ -34,6 +40,22 @@ class QueryWord:
     stems: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class QueryPlace:
+    """A gazetteer place the query names: its slug, and the words of the query that named it."""
+
+    slug: str
+    text: str
+    words: tuple[QueryWord, ...]
+
+    @property
+    def name_words(self) -> tuple[QueryWord, ...]:
+        """The words of the place's Arabic names and variants (what to highlight in the text)."""
+        place = get_place(self.slug)
+        names = (place.name_ar, *place.variants_ar) if place else ()
+        return tuple(qw for name in names for w in split_words(name) if (qw := analyse_word(w)))
+
+
 @dataclass
 class ParsedQuery:
     text: str
@@ -41,19 +63,28 @@ class ParsedQuery:
     words: list[QueryWord] = field(default_factory=list)
     phrases: list[list[QueryWord]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    places: list[QueryPlace] = field(default_factory=list)
 
     @property
     def highlight_stems(self) -> set[str]:
-        return {s for w in self.words for s in w.stems}
+        place_words = [w for p in self.places for w in (*p.words, *p.name_words)]
+        return {s for w in (*self.words, *place_words) for s in w.stems}
 
     @property
     def highlight_surfaces(self) -> set[str]:
-        return {w.surface for w in self.words}
+        place_words = [w for p in self.places for w in (*p.words, *p.name_words)]
+        return {w.surface for w in (*self.words, *place_words)}
 
     def explain(self) -> dict:
+        out = []
+        for p in self.places:
+            place = get_place(p.slug)
+            out.append({"slug": p.slug, "text": p.text, "name_ar": place.name_ar if place else p.slug,
+                        "name_latin": place.name_latin if place else p.slug})
         return {
             "terms": [{"text": w.text, "normalised": w.surface, "stems": list(w.stems)} for w in self.words],
             "phrases": [" ".join(w.text for w in ph) for ph in self.phrases],
+            "places": out,
             "notes": list(self.notes),
         }
 
@@ -85,6 +116,30 @@ def word_query(w: QueryWord) -> Query:
     terms.append(Term("body_exact", w.surface, boost=EXACT_BOOST))
     terms.append(Term("title_exact", w.surface, boost=EXACT_BOOST * TITLE_BOOST))
     return Or(terms)
+
+
+def place_query(slug: str, ws: list[QueryWord]) -> Query:
+    """Reports tagged with the place, or containing the query's own words for it."""
+    clauses: list[Query] = [Term("places", slug)]
+    if ws:
+        clauses.append(phrase_query(ws))
+    return Or(clauses)
+
+
+def take_places(chunk: str) -> tuple[str, list[QueryPlace]]:
+    """Cut the words naming places out of an unquoted chunk; returns (rest, places)."""
+    found: list[QueryPlace] = []
+    for slug, matched in places_in_query(chunk):
+        at = chunk.find(matched)
+        if at < 0:
+            continue
+        start = at
+        while start > 0 and not chunk[start - 1].isspace():  # a clitic in front: بالصاخور
+            start -= 1
+        analysed = [qw for w in split_words(matched) if (qw := analyse_word(w))]
+        found.append(QueryPlace(slug=slug, text=chunk[start:at + len(matched)], words=tuple(analysed)))
+        chunk = chunk[:start] + " " + chunk[at + len(matched):]
+    return chunk, found
 
 
 def phrase_query(ws: list[QueryWord]) -> Query:
@@ -143,6 +198,10 @@ def parse(text: str | None) -> ParsedQuery:
     clauses: list[Query] = []
     dropped: list[str] = []
     for is_phrase, chunk in parts:
+        if not is_phrase:
+            chunk, named = take_places(chunk)
+            parsed.places.extend(named)
+            clauses.extend(place_query(p.slug, list(p.words)) for p in named)
         analysed = []
         for w in split_words(chunk):
             qw = analyse_word(w)

@@ -1,15 +1,18 @@
 """The one search service: every page, API route, feed and export asks it, so they cannot disagree."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.archive import Archive
-from app.models import DateMention, Report
+from app.dates import timeline
+from app.dates.timeline import Bucket
+from app.models import DateMention, PlaceMention, Report
 
 from .backend import SearchBackend, SearchRequest
 from .highlight import WordMatcher, snippet
@@ -37,13 +40,6 @@ class FacetValue:
 
 
 @dataclass
-class Bucket:
-    start: dt.date
-    end: dt.date
-    count: int
-
-
-@dataclass
 class SearchPage:
     params: SearchParams
     parsed: ParsedQuery
@@ -59,52 +55,53 @@ class SearchPage:
         return max(1, -(-self.total // self.params.per_page))
 
 
+@dataclass
+class PlaceBucket:
+    """One period of a place's timeline: reports naming it, and how often they name it."""
+
+    start: dt.date
+    end: dt.date
+    reports: int
+    mentions: int
+
+
+@dataclass
+class PlaceTimeline:
+    buckets: list[PlaceBucket]
+    unit: str
+    undated_reports: int
+
+
 def key_to_date(key: int) -> dt.date | None:
     if not key:
         return None
     return dt.date(key // 10000, key // 100 % 100, key % 100)
 
 
-def histogram_of(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], str]:
-    """Counts by day, week or month (by the span of the dates), over the whole result set."""
+def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], str]:
+    """`timeline.histogram` for publication dates, from (day, reports) counts.
+
+    A publication date is a one-day range, so each report lands in exactly one bucket and counting
+    per day first gives the same buckets — in time proportional to the distinct days, not reports.
+    """
     if not day_counts:
         return [], "day"
-    first, last_day = day_counts[0][0], day_counts[-1][0]
-    span = (last_day - first).days
-    unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
-
-    def bucket_start(d: dt.date) -> dt.date:
-        if unit == "day":
-            return d
-        if unit == "week":  # weeks start on Saturday, as in Syria's working week
-            return d - dt.timedelta(days=(d.weekday() - 5) % 7)
-        return d.replace(day=1)
-
-    def bucket_end(s: dt.date) -> dt.date:
-        if unit == "day":
-            return s
-        if unit == "week":
-            return s + dt.timedelta(days=6)
-        nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return nxt - dt.timedelta(days=1)
-
-    counts: dict[dt.date, int] = {}
-    for d, n in day_counts:
-        b = bucket_start(d)
-        counts[b] = counts.get(b, 0) + n
-    # Fill empty buckets so the timeline's gaps are visible.
-    buckets = []
-    cur = bucket_start(first)
-    last = bucket_start(last_day)
+    first, last = day_counts[0][0], day_counts[-1][0]
+    unit = timeline.choose_unit(first, last)
+    buckets: list[Bucket] = []
+    cur = timeline.bucket_start(first, unit)
     while cur <= last:
-        end = bucket_end(cur)
-        buckets.append(Bucket(cur, end, counts.get(cur, 0)))
+        end = timeline.bucket_end(cur, unit)
+        buckets.append(Bucket(cur, end, 0))
         cur = end + dt.timedelta(days=1)
+    starts = [b.start for b in buckets]
+    for day, n in day_counts:
+        buckets[bisect.bisect_right(starts, day) - 1].count += n
     return buckets, unit
 
 
 class SearchService:
-    """Parses parameters and queries, asks the backend, and builds pages from database rows."""
+    """Parses parameters and queries, asks the search backend, and builds pages from database rows."""
 
     def __init__(self, archive: Archive):
         self.archive = archive
@@ -113,6 +110,7 @@ class SearchService:
     def backend(self) -> SearchBackend:
         return self.archive.index
 
+    # -- helpers -----------------------------------------------------------------------------
     def _mentioned_ids(self, p: SearchParams) -> frozenset[str]:
         """Reports with a date *mentioned in the text* inside [from, to] (from the database)."""
         stmt = select(DateMention.report_id).distinct()
@@ -124,13 +122,16 @@ class SearchService:
             return frozenset(s.scalars(stmt))
 
     def request_for(self, p: SearchParams, parsed: ParsedQuery) -> SearchRequest:
+        """The backend request for these parameters (filters resolved, page turned into offset)."""
         dated = bool(p.date_from or p.date_to)
+        published = dated and p.date_field == "published"
         return SearchRequest(
             query=parsed.query, neighbourhoods=tuple(p.neighbourhood),
-            published_from=p.date_from if dated and p.date_field == "published" else None,
-            published_to=p.date_to if dated and p.date_field == "published" else None,
+            published_from=p.date_from if published else None,
+            published_to=p.date_to if published else None,
             restrict_ids=self._mentioned_ids(p) if dated and p.date_field == "mentioned" else None,
-            sort=p.effective_sort, offset=(p.page - 1) * p.per_page, limit=p.per_page)
+            sort=p.effective_sort, offset=(p.page - 1) * p.per_page, limit=p.per_page,
+            all_ids=p.date_field == "mentioned")
 
     # -- the service -------------------------------------------------------------------------
     def search(self, p: SearchParams) -> SearchPage:
@@ -141,7 +142,10 @@ class SearchService:
         hits = self._hits(result.ids, dict(zip(result.ids, result.scores)), parsed)
         facets = {"neighbourhood": sorted((FacetValue(slug, n) for slug, n in result.place_counts.items()),
                                           key=lambda c: (-c.count, c.value))}
-        histogram, unit = histogram_of(result.day_counts)
+        if p.date_field == "mentioned":
+            histogram, unit = self._mentioned_histogram(p, result.all_ids or [])
+        else:
+            histogram, unit = day_histogram(result.day_counts)
         return SearchPage(p, parsed, result.total, hits, facets, histogram, unit)
 
     def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery) -> list[Hit]:
@@ -160,6 +164,50 @@ class SearchService:
                             source=r.source, snippet_html=snippet(r.body, matcher),
                             score=scores.get(rid), places=sorted(m.place_slug for m in r.places)))
         return hits
+
+    def _mentioned_histogram(self, p: SearchParams, result_ids: list[str]) -> tuple[list[Bucket], str]:
+        """The timeline on mentioned dates: the mentioned ranges of the matching reports, clipped
+        to the from/to window, so that a bar's count is exactly what its link (from/to = the bar)
+        returns."""
+        ids = set(result_ids)
+        stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
+        if p.date_from:
+            stmt = stmt.where(DateMention.date_to >= p.date_from)
+        if p.date_to:
+            stmt = stmt.where(DateMention.date_from <= p.date_to)
+        per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
+        with self.archive.session() as s:
+            for rid, lo, hi in s.execute(stmt):
+                if rid in ids:
+                    per_report.setdefault(rid, []).append((lo, hi))
+        return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
+
+    # -- places ------------------------------------------------------------------------------
+    def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
+        """slug → (reports naming the place, mentions in all of them), from the database."""
+        stmt = (select(PlaceMention.place_slug, func.count(), func.sum(PlaceMention.count))
+                .group_by(PlaceMention.place_slug))
+        if slugs is not None:
+            stmt = stmt.where(PlaceMention.place_slug.in_(slugs))
+        with self.archive.session() as s:
+            return {slug: (int(n), int(m or 0)) for slug, n, m in s.execute(stmt)}
+
+    def place_timeline(self, slug: str) -> PlaceTimeline:
+        """How a place's mentions spread over time (by publication date), from the database:
+        the same buckets as the results timeline, with the mentions summed in each."""
+        stmt = (select(Report.published, PlaceMention.count)
+                .join(PlaceMention, PlaceMention.report_id == Report.id)
+                .where(PlaceMention.place_slug == slug))
+        with self.archive.session() as s:
+            rows = list(s.execute(stmt))
+        dated = [(d, c) for d, c in rows if d is not None]
+        buckets, unit = timeline.histogram([(d, d)] for d, _ in dated)
+        mentions = [0] * len(buckets)
+        starts = [b.start for b in buckets]
+        for d, c in dated:
+            mentions[bisect.bisect_right(starts, d) - 1] += c
+        return PlaceTimeline([PlaceBucket(b.start, b.end, b.count, m) for b, m in zip(buckets, mentions)],
+                             unit, undated_reports=len(rows) - len(dated))
 
     def report(self, rid: str) -> Report | None:
         with self.archive.session() as s:

@@ -9,9 +9,11 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from app.search.params import SearchParams
 
+from app.gazetteer.load import get as get_place
+
+from .schemas import ErrorResponse, Health, PlaceDetail, PlaceListResponse, ReportDetail, SearchResponse
 from .timing import server_timing
-from .schemas import ErrorResponse, Health, ReportDetail, SearchResponse
-from .views import report_detail, search_response
+from .views import place_detail, place_list, report_detail, search_response
 
 router = APIRouter()
 REPORT_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -52,6 +54,29 @@ def api_report(request: Request, report_id: str) -> ReportDetail:
     if r is None:
         raise HTTPException(404, "لا يوجد تقرير بهذا المعرّف")
     return report_detail(r)
+
+
+@router.get("/api/neighbourhoods", response_model=PlaceListResponse, tags=["places"],
+            summary="All gazetteer places, grouped by kind (and Aleppo's quarters by side in late 2016)")
+def api_neighbourhoods(request: Request) -> PlaceListResponse:
+    return place_list(request.app.state.service)
+
+
+NO_PLACE = "لا يوجد حي أو مكان بهذا المعرّف في المعجم الجغرافي"
+
+
+@router.get("/api/neighbourhoods/{slug}", response_model=PlaceDetail, responses=ERRORS, tags=["places"],
+            summary="One place: names, variants, sources, its reports (newest first), mentions over time")
+def api_neighbourhood(
+    request: Request, slug: str,
+    page: Annotated[str | None, Query(description="Page of the report list, from 1")] = None,
+    per_page: Annotated[str | None, Query(description="1–100 (default 20)")] = None,
+) -> PlaceDetail:
+    place = get_place(slug)
+    if place is None:
+        raise HTTPException(404, NO_PLACE)
+    params = SearchParams.parse({"page": page, "per_page": per_page})
+    return place_detail(request.app.state.service, place, params)
 
 
 @router.get("/healthz", response_model=Health, tags=["meta"], summary="Report counts in database and index")

@@ -12,10 +12,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.archive import Archive
 from app.config import Settings, get_settings
+from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
 
-from . import api, pages
+from . import api, dates, pages
 from .security import SecurityHeaders
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = SearchService(archive)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
+    dates.register(templates.env)
+    templates.env.globals["place"] = get_place
     app.state.templates = templates
 
     @app.exception_handler(ParamError)

@@ -5,15 +5,19 @@ from time import perf_counter
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
-from app.ingest.clean import paragraphs
-from app.search.highlight import WordMatcher, mark
+from app.search.highlight import WordMatcher
 from app.search.params import SearchParams
 from app.search.query import parse
 
-from .api import REPORT_ID
+from app.gazetteer.load import get as get_place
+from app.gazetteer.tagger import tag
+
+from .annotate import DateMark, PlaceLink, annotate
+from .api import NO_PLACE, REPORT_ID
+from .dates import mentioned_dates
 from .timing import server_timing
+from .views import place_detail, place_list
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -49,13 +53,28 @@ def report(request: Request, report_id: str):
     q = request.query_params.get("q", "")
     parsed = parse(q)
     matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
-    paras: list[Markup] = []
-    marks = 0
-    for text in paragraphs(r.body):
-        html, n = mark(text, matcher, id_prefix="match-", start_index=marks)
-        paras.append(html)
-        marks += n
-    return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed)
+    dates = mentioned_dates(r)
+    # Place mentions link to their place pages: the body tagged exactly as at ingest.
+    links = [PlaceLink(h.start, h.end, f"/neighbourhoods/{h.slug}") for h in tag(r.body)]
+    paras, marks = annotate(r.body, matcher, [DateMark(d.start, d.end, d.number, d.label) for d in dates],
+                            links)
+    return render(request, "report.html", report=r, paragraphs=paras, marks=marks, q=q, parsed=parsed,
+                  dates=dates)
+
+
+@router.get("/neighbourhoods")
+def neighbourhoods(request: Request):
+    return render(request, "neighbourhoods.html", listing=place_list(request.app.state.service))
+
+
+@router.get("/neighbourhoods/{slug}")
+def neighbourhood(request: Request, slug: str):
+    place = get_place(slug)
+    if place is None:
+        raise HTTPException(404, NO_PLACE)
+    params = SearchParams.parse(request.query_params)
+    detail = place_detail(request.app.state.service, place, params)
+    return render(request, "neighbourhood.html", place=detail, params=None)
 
 
 @router.get("/help")

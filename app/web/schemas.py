@@ -47,10 +47,19 @@ class QueryTermOut(BaseModel):
     stems: list[str]
 
 
+class QueryPlaceOut(BaseModel):
+    slug: str = Field(examples=["sakhour"])
+    text: str = Field(description="The words of the query that named the place", examples=["Sakhour"])
+    name_ar: str = Field(examples=["الصاخور"])
+    name_latin: str = Field(examples=["Sakhour"])
+
+
 class QueryOut(BaseModel):
     text: str
     terms: list[QueryTermOut]
     phrases: list[str]
+    places: list[QueryPlaceOut] = Field(default_factory=list,
+                                        description="Gazetteer places the query names (Arabic or Latin)")
     notes: list[str]
     suggestion: str | None = None
 
@@ -118,3 +127,62 @@ class Health(BaseModel):
     status: str
     database: int
     index: int
+
+
+class PlaceSourceOut(BaseModel):
+    key: str = Field(examples=["aljazeera-2016-12-07"])
+    title: str
+    url: str | None = None
+    supports: str | None = Field(default=None, description="What exactly the source supports")
+
+
+class PlaceSummary(BaseModel):
+    slug: str = Field(examples=["qadi-askar"])
+    name_ar: str = Field(examples=["قاضي عسكر"])
+    name_latin: str = Field(examples=["Qadi Askar"])
+    names_latin: list[str]
+    kind: str = Field(description="city | neighbourhood | district | landmark | town | village | governorate")
+    parent: str | None = Field(default=None, examples=["aleppo"])
+    side_2016: str | None = Field(default=None, description="Who held it on 15 Nov 2016 (only when a cited "
+                                  "source says so): opposition | government | divided | sdf | isil")
+    report_count: int = Field(description="Reports that name the place")
+    mention_count: int = Field(description="Mentions of the place in all those reports")
+    url: str
+    api_url: str
+
+
+class PlaceGroup(BaseModel):
+    kind: str
+    side_2016: str | None = None
+    label: str
+    places: list[PlaceSummary]
+
+
+class PlaceListResponse(BaseModel):
+    total: int = Field(description="Number of places in the gazetteer")
+    groups: list[PlaceGroup] = Field(description="By kind; Aleppo's quarters also by side in late 2016")
+
+
+class PlaceBucketOut(BaseModel):
+    start: dt.date
+    end: dt.date
+    reports: int
+    mentions: int
+
+
+class PlaceDetail(PlaceSummary):
+    variants_ar: list[str]
+    ambiguous: bool = Field(description="The name is also an everyday word or a person's name: tagged "
+                                        "only in a place context")
+    lat: float | None = None
+    lon: float | None = None
+    sources: list[PlaceSourceOut]
+    ancestors: list[PlaceSummary] = Field(description="Parent, its parent, …")
+    children: list[PlaceSummary] = Field(description="Places that lie in this one")
+    reports: list[ReportSummary] = Field(description="Reports naming the place, newest first")
+    page: int
+    per_page: int
+    timeline: list[PlaceBucketOut] = Field(description="Reports and mentions per period (publication date)")
+    timeline_unit: str
+    undated_reports: int
+    links: Links
