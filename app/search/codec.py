@@ -80,7 +80,10 @@ class VarintPositions(formats.Positions):
 
 class CompactTermInfo(W3TermInfo):
     def set_inline(self, ids, weights, values) -> None:
-        self._inlined = (tuple(ids), _mini_weights_list(weights), tuple(values))
+        # Formats without values (Existence) must read back as None, not ListMatcher's "" default:
+        # segment merges pass values on to the writer's pool, which accepts only bytes or None.
+        vals = tuple(values) if values else (None,) * len(ids)
+        self._inlined = (tuple(ids), _mini_weights_list(weights), vals)
 
     def to_bytes(self) -> bytes:
         isinlined = self.is_inlined()

@@ -207,3 +207,19 @@ def test_single_document_terms_are_inlined_and_phrase_searchable(tmp_path):
     assert seg._terms.term_info("body", "فريد".encode()).is_inlined()
     hits = s.search(parse('"كلمة فريدة"').query)
     assert [h["id"] for h in hits] == ["a" * 12]
+
+
+def test_segments_with_inlined_postings_merge(tmp_path):
+    """Merging reads inlined postings back through Whoosh's ListMatcher (values must be bytes/None)."""
+    ix = ArchiveIndex(tmp_path / "index")
+    ix.open()
+    docs = _documents(30)
+    for k in range(0, 30, 10):
+        b = ix.batch(replace=False)
+        for d in docs[k:k + 10]:
+            b.add(d)
+        b.commit()
+    ix.optimize()
+    assert len(ix.searcher().reader().leaf_readers()) == 1
+    assert ix.entries() == {d.id: d.sha256 for d in docs}
+    assert _engine_scores(ix, parse("حلب").query) == pytest.approx(_whoosh_scores(ix, parse("حلب").query))
