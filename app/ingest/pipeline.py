@@ -17,11 +17,17 @@ from app.models import DateMention, PlaceMention, Report
 from .clean import clean, derive_title
 from .decode import DecodeError, canonical, decode, report_id, text_sha256
 from .records import IngestSummary, RawReport, Refusal
+from .parallel import prepare_in_parallel
 from .readers import read_paths
 
 import hashlib
 
-BATCH_SIZE = 200
+#: Reports per stored batch (one database transaction and one index commit). Each index commit
+#: writes a segment whose cost is mostly per distinct term, so larger batches cost less per report
+#: (measured: 14.5 ms/report at 200, 7.3 at 1,000); an interrupted ingest redoes one batch.
+BATCH_SIZE = 1000
+#: …or fewer when the reports are long (bounds memory: characters of body text per batch).
+BATCH_CHARS = 4_000_000
 
 
 def prepare(rec: RawReport, now: dt.datetime) -> Report | Refusal:
@@ -66,9 +72,11 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
     summary = IngestSummary()
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     batch: list[Report] = []
+    batch_chars = 0
     seen: set[str] = set()
 
     def flush() -> None:
+        nonlocal batch_chars
         if not batch:
             return
         existing = archive.existing_hashes(r.sha256 for r in batch) if archive else set()
@@ -78,14 +86,15 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
             archive.store(fresh)
         summary.added.extend(r.id for r in fresh)
         batch.clear()
+        batch_chars = 0
 
-    for item in read_paths(list(paths), max_bytes):
+    records = read_paths(list(paths), max_bytes)
+    for item, report in prepare_in_parallel(prepare, records, now, passthrough=Refusal):
         if progress:
             progress(item.origin)
         if isinstance(item, Refusal):
             summary.refused.append(item)
             continue
-        report = prepare(item, now)
         if isinstance(report, Refusal):
             summary.refused.append(report)
             continue
@@ -94,7 +103,8 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
             continue
         seen.add(report.sha256)
         batch.append(report)
-        if len(batch) >= BATCH_SIZE:
+        batch_chars += len(report.body)
+        if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
             flush()
     flush()
     return summary
