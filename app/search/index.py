@@ -28,12 +28,15 @@ from whoosh.writing import IndexWriter
 from .backend import IndexDocument, SearchRequest, SearchResult
 from .codec import CompactCodec
 from .engine import Generation, Matches, day_to_date
+from .merge import TieredMerge, merge_all
 from .schema import SCHEMA_VERSION, build_schema
 
 INDEX_NAME = "reports"
 _VERSION_FILE = "SIJILL_SCHEMA_VERSION"
 #: Memory for the writer's posting pool before it spills to disk (per writer).
 WRITER_LIMIT_MB = 192
+#: Size of the smallest merge tier, in documents (about one ingest batch; see merge.py).
+MERGE_BASE = 1000
 
 
 def published_key(d: dt.date | None) -> int:
@@ -91,7 +94,7 @@ class WhooshBatch:
         self.writer.delete_by_term("id", report_id)
 
     def commit(self, *, optimize: bool = False) -> None:
-        self.writer.commit(optimize=optimize)
+        self.writer.commit(mergetype=merge_all if optimize else TieredMerge(MERGE_BASE))
         self.index._committed()
 
     def cancel(self) -> None:
@@ -163,7 +166,7 @@ class ArchiveIndex:
     def optimize(self) -> None:
         """Merge all segments into one (after a large ingest or reindex)."""
         w = self.writer(bulk=True)
-        w.commit(optimize=True)
+        w.commit(mergetype=merge_all)
         self._committed()
 
     def _committed(self) -> None:
@@ -171,12 +174,17 @@ class ArchiveIndex:
 
     # -- reading ---------------------------------------------------------------------------
     def searcher(self) -> Searcher:
-        """The shared searcher, refreshed when a writer has committed a new generation."""
+        """The shared searcher, reopened when a writer has committed a new generation.
+
+        Not `Searcher.refresh()`: whoosh3's reader reuse appends the old reader's segments to the
+        new generation's (`FileIndex._reader`), so after a merge every document would be there
+        twice — once from the merged segment, once from the segments it replaced. A new searcher
+        is cheap (segment files are opened, not read); the old one is left to requests still using
+        it and closed when the last reference goes.
+        """
         with self._lock:
-            if self._searcher is None:
+            if self._searcher is None or not self._searcher.up_to_date():
                 self._searcher = self.open().searcher()
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
             return self._searcher
 
     def generation(self) -> Generation:
