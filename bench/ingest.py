@@ -47,7 +47,8 @@ def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, float, in
 
 
 def index_segments(index: Path) -> int:
-    return len(list(index.glob("*.seg")))
+    """Segments in the current table of contents (compound or not)."""
+    return len({p.name.split(".")[0] for p in index.glob("*_*.*") if p.suffix in (".seg", ".trm")})
 
 
 def main(argv: list[str] | None = None) -> int:

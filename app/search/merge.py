@@ -25,7 +25,7 @@ import numpy as np
 from whoosh import columns
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.reading import SegmentReader
-from whoosh.system import unpack_int
+from whoosh.system import pack_ushort, unpack_int
 
 from .arrays import field_lengths, live_mask
 from .codec import CompactCodec, CompactFieldWriter, CompactTermInfo
@@ -225,7 +225,13 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
     group: list[tuple[int, object]] = []
     last_key = None
 
+    shifts = [int(dm[0]) if len(dm) and (dm >= 0).all() else None for dm in docmaps]
+
     def flush_term(fieldname, btext):
+        if len(group) == 1 and shifts[group[0][0]] is not None:
+            src, ti = group[0]
+            if _copy_term(fw, btext, readers[src], ti, shifts[src]):
+                return
         ids_parts, weights, values = [], [], []
         has_values = fmt_size != 0
         for src, ti in group:
@@ -267,6 +273,33 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
         flush_term(*last_key)
         fw.finish_field()
     fw.close()
+
+
+def _copy_term(fw, btext: bytes, reader, ti, shift: int) -> bool:
+    """Fast paths for a term found in one source segment without deletions (most terms): inlined
+    postings are shifted in place; posting blocks of the first segment (shift 0) are copied as
+    bytes. Returns False when the general path is needed."""
+    new = CompactTermInfo()
+    for attr in ("_weight", "_df", "_minlength", "_maxlength", "_maxweight", "_minid", "_maxid"):
+        setattr(new, attr, getattr(ti, attr))
+    if ti.is_inlined():
+        ids, weights, values = ti.inlined_postings()
+        new._inlined = (tuple(i + shift for i in ids), tuple(weights), tuple(values))
+    elif shift == 0:
+        offset, length = ti.extent()
+        if isinstance(length, tuple):
+            length = length[0]
+        postfile = fw._postfile
+        start = postfile.tell()
+        postfile.write(reader._terms._postfile.get(offset, length))
+        new._offset, new._length = start, length
+    else:
+        return False
+    if new._minid is not None:
+        new._minid += shift
+        new._maxid += shift
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext, new.to_bytes())
+    return True
 
 
 def _fill_blocks(pw, ids: np.ndarray, weights: list, values: list | None, field_lengths) -> None:
