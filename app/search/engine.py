@@ -51,12 +51,23 @@ class Leaf:
         self.segid = seg.segid if seg is not None else id(self.reader)
         self.live = arrays.live_mask(self.reader)
         self._lengths: dict[str, np.ndarray] = {}
+        self._id_column = None
 
     def lengths(self, fieldname: str) -> np.ndarray:
         arr = self._lengths.get(fieldname)
         if arr is None:
             arr = self._lengths[fieldname] = arrays.field_lengths(self.reader, fieldname)
         return arr
+
+    def report_id(self, local: int) -> str | None:
+        """The report ID of a segment docnum (column reader opened once: opening reads offsets)."""
+        r = self.reader
+        if self._id_column is None:
+            self._id_column = r.column_reader("id") if r.has_column("id") else False
+        if self._id_column is False:
+            return (r.stored_fields(local) or {}).get("id")
+        v = self._id_column[local]
+        return v.decode("utf-8") if isinstance(v, bytes) else v
 
     def postings(self, fieldname: str, btext: bytes) -> Postings:
         key = (self.segid, fieldname, btext)
@@ -167,12 +178,7 @@ class Generation:
             return cols[docnum]
         for leaf in self.leaves:
             if leaf.offset <= docnum < leaf.offset + leaf.doccount:
-                local = docnum - leaf.offset
-                r = leaf.reader
-                if r.has_column("id"):
-                    v = r.column_reader("id")[local]
-                    return v.decode("utf-8") if isinstance(v, bytes) else v
-                return (r.stored_fields(local) or {}).get("id")
+                return leaf.report_id(docnum - leaf.offset)
         return None
 
     def all_live(self) -> np.ndarray:
