@@ -203,9 +203,9 @@ class Generation:
         if type(q) is wq.Term and isinstance(self.weighting, BM25F):
             return self._term(q)
         if type(q) is wq.Or and getattr(q, "scale", None) is None:
-            return _union([self._eval(s) for s in q.subqueries], q.boost)
+            return _union([self._eval(s) for s in q.subqueries], q.boost, self.doccount)
         if type(q) is wq.And:
-            return _intersection([self._eval(s) for s in q.subqueries], q.boost)
+            return _intersection([self._eval(s) for s in q.subqueries], q.boost, self.doccount)
         return self._whoosh(q)
 
     def _term(self, q: wq.Term) -> Matches:
@@ -266,12 +266,25 @@ class Generation:
         return Matches(d[order], sc[order])
 
 
-def _union(parts: list[Matches], boost: float = 1.0) -> Matches:
+#: Above this share of the archive, unions and intersections use dense arrays (O(archive), no
+#: sorting) instead of sorted-array set operations (O(n log n)).
+DENSE_SHARE = 1 / 32
+
+
+def _union(parts: list[Matches], boost: float = 1.0, n: int = 0) -> Matches:
     parts = [p for p in parts if len(p.docs)]
     if not parts:
         return Matches.empty()
     if len(parts) == 1:
         m = parts[0]
+    elif n and sum(len(p.docs) for p in parts) > n * DENSE_SHARE:
+        acc = np.zeros(n, dtype=np.float64)
+        present = np.zeros(n, dtype=bool)
+        for p in parts:  # docnums are unique within a part, so fancy-index += is exact
+            acc[p.docs] += p.scores
+            present[p.docs] = True
+        docs = np.flatnonzero(present)
+        m = Matches(docs, acc[docs])
     else:
         docs = np.concatenate([p.docs for p in parts])
         scores = np.concatenate([p.scores for p in parts])
@@ -282,14 +295,23 @@ def _union(parts: list[Matches], boost: float = 1.0) -> Matches:
     return m
 
 
-def _intersection(parts: list[Matches], boost: float = 1.0) -> Matches:
+def _intersection(parts: list[Matches], boost: float = 1.0, n: int = 0) -> Matches:
     if not parts or any(not len(p.docs) for p in parts):
         return Matches.empty()
     parts = sorted(parts, key=lambda p: len(p.docs))
     docs, scores = parts[0].docs, parts[0].scores
     for p in parts[1:]:
-        common, ia, ib = np.intersect1d(docs, p.docs, assume_unique=True, return_indices=True)
-        docs, scores = common, scores[ia] + p.scores[ib]
+        if n and len(p.docs) > n * DENSE_SHARE:
+            dense = np.zeros(n, dtype=np.float64)
+            inp = np.zeros(n, dtype=bool)
+            dense[p.docs] = p.scores
+            inp[p.docs] = True
+            keep = inp[docs]
+            docs = docs[keep]
+            scores = scores[keep] + dense[docs]
+        else:
+            common, ia, ib = np.intersect1d(docs, p.docs, assume_unique=True, return_indices=True)
+            docs, scores = common, scores[ia] + p.scores[ib]
         if not len(docs):
             return Matches.empty()
     if boost != 1.0:
