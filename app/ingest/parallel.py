@@ -26,8 +26,9 @@ T = TypeVar("T")
 POOL_AFTER = 64
 #: Records sent to a worker at a time (amortises pickling round trips).
 CHUNK = 8
-#: Chunks queued per worker: enough to keep workers busy, few enough to bound memory.
-IN_FLIGHT_PER_WORKER = 4
+#: Records prepared ahead of the main process: about one stored batch, so the workers keep working
+#: while the main process writes a batch to the database and the index (bounds memory too).
+READ_AHEAD = 2500
 
 
 def default_workers() -> int:
@@ -57,7 +58,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
     with ctx.Pool(workers) as pool:
         # Bounded read-ahead: Pool.imap would read every record into its task queue at once.
         while True:
-            while len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
+            while len(in_flight) * CHUNK < max(READ_AHEAD, workers * CHUNK * 2):
                 chunk = list(islice(pending, CHUNK))
                 if not chunk:
                     break

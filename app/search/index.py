@@ -34,9 +34,9 @@ from .schema import SCHEMA_VERSION, build_schema
 INDEX_NAME = "reports"
 _VERSION_FILE = "SIJILL_SCHEMA_VERSION"
 #: Memory for the writer's posting pool before it spills to disk (per writer).
-WRITER_LIMIT_MB = 192
+WRITER_LIMIT_MB = 256
 #: Size of the smallest merge tier, in documents (about one ingest batch; see merge.py).
-MERGE_BASE = 1000
+MERGE_BASE = 2000
 
 
 def published_key(d: dt.date | None) -> int:

@@ -31,7 +31,7 @@ from .arrays import field_lengths, live_mask
 from .codec import CompactCodec, CompactFieldWriter, CompactTermInfo
 
 #: Segments per tier before they are merged into one segment of the next tier.
-FACTOR = 6
+FACTOR = 8
 BLOCK = 128
 
 
