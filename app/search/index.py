@@ -116,6 +116,11 @@ class ArchiveIndex:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.Lock()
+        #: Whoosh reads segment files with seek() + read() on shared handles: two threads reading
+        #: at once corrupt each other's reads (seen as HTTP 500s on phrase queries under load).
+        #: Every read of the index in this process holds this lock; under the GIL the lost
+        #: parallelism is small, and the database, snippets and templates still run in parallel.
+        self.read_lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._generation: Generation | None = None
         self._ix = None
@@ -206,7 +211,7 @@ class ArchiveIndex:
 
     def entries(self) -> dict[str, str]:
         """id → sha256 for every document in the index."""
-        with self.open().searcher() as s:
+        with self.read_lock, self.open().searcher() as s:
             out: dict[str, str] = {}
             for r, _ in s.reader().leaf_readers():
                 if r.has_column("id") and r.has_column("sha256"):
@@ -220,16 +225,22 @@ class ArchiveIndex:
             return out
 
     def doc_count(self) -> int:
-        return self.searcher().doc_count()
+        with self.read_lock:
+            return self.searcher().doc_count()
 
     def contains(self, rid: str) -> bool:
-        return self.searcher().document_number(id=rid) is not None
+        with self.read_lock:
+            return self.searcher().document_number(id=rid) is not None
 
     def term_query(self, rid: str) -> Term:
         return Term("id", rid)
 
     # -- searching -------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResult:
+        with self.read_lock:
+            return self._search(req)
+
+    def _search(self, req: SearchRequest) -> SearchResult:
         gen = self.generation()
         if req.query is None:
             docs = gen.all_live()

@@ -294,3 +294,17 @@ def test_searcher_after_a_merge_sees_each_document_once(tmp_path):
     ix.optimize()
     assert ix.searcher().doc_count() == 60
     assert ix.search(SearchRequest(query=None, limit=100)).total == 60
+
+
+def test_concurrent_searches_agree_with_serial_ones(built):
+    """Threads share one searcher (the server's thread pool): answers must not depend on timing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ix, _ = built
+    queries = [parse(t).query for t in ('"الولايات المتحدة"', '"قوات النظام"', "حلب المدنيين", '"حي الشعار"')]
+    ix.generation()  # same generation for all
+    serial = [ix.search(SearchRequest(query=q, limit=50)).ids for q in queries]
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(3):
+            got = list(pool.map(lambda q: ix.search(SearchRequest(query=q, limit=50)).ids, queries * 10))
+            assert got == serial * 10
