@@ -29,6 +29,8 @@ class IndexDocument:
     published: dt.date | None = None
     places: tuple[str, ...] = ()
     dup_group: str | None = None
+    #: The source's own record identifier (matched whole, case-insensitively).
+    source_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class SearchRequest:
     facets: bool = True
     #: Also return the IDs of every match (for timelines computed from the database).
     all_ids: bool = False
+    #: One result per near-duplicate group (its best-ranked member); `total` counts groups.
+    collapse: bool = False
 
 
 @dataclass
@@ -63,6 +67,8 @@ class SearchResult:
     day_counts: list[tuple[dt.date, int]] = field(default_factory=list)
     #: IDs of every match (only when the request asked for `all_ids`).
     all_ids: list[str] | None = None
+    #: With `collapse`: for each of `ids`, how many matches its near-duplicate group has.
+    group_sizes: list[int] = field(default_factory=list)
 
 
 @runtime_checkable

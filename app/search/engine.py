@@ -148,6 +148,20 @@ class Generation:
             return terms, d[keep], t[keep]
         return self._cached(f"kw:{fieldname}", build)
 
+    def groups(self) -> np.ndarray:
+        """Near-duplicate group of each document as an integer code (from the dup_group column)."""
+        def build():
+            codes: dict = {}
+            out = np.zeros(self.doccount, dtype=np.int64)
+            for leaf in self.leaves:
+                r = leaf.reader
+                col = list(r.column_reader("dup_group")) if r.has_column("dup_group") else []
+                for n in range(leaf.doccount):
+                    g = col[n] if n < len(col) and col[n] else ("doc", leaf.offset + n)
+                    out[leaf.offset + n] = codes.setdefault(g, len(codes))
+            return out
+        return self._cached("groups", build)
+
     def ids(self) -> list[str | None]:
         """Report ID per global docnum (from the `id` column, or stored fields as a fallback)."""
         def build():

@@ -46,7 +46,7 @@ def published_key(d: dt.date | None) -> int:
 
 def fields_for(doc: IndexDocument) -> dict:
     """Whoosh fields for one index document."""
-    return {
+    fields = {
         "id": doc.id,
         "sha256": doc.sha256,
         "title": doc.title,
@@ -57,6 +57,9 @@ def fields_for(doc: IndexDocument) -> dict:
         "places": ",".join(sorted(set(doc.places))),
         "dup_group": doc.dup_group or doc.id,
     }
+    if doc.source_id:
+        fields["source_id"] = doc.source_id
+    return fields
 
 
 def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDocument:
@@ -65,7 +68,7 @@ def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDoc
         place_slugs = (p.place_slug for p in report.places)
     return IndexDocument(id=report.id, sha256=report.sha256, title=report.title, body=report.body,
                          published=report.published, places=tuple(sorted(set(place_slugs))),
-                         dup_group=report.dup_group)
+                         dup_group=report.dup_group, source_id=report.source_id)
 
 
 def document_for(report, place_slugs: Iterable[str]) -> dict:
@@ -126,6 +129,8 @@ class ArchiveIndex:
         self._stamp: int | None = None
         self._generation: Generation | None = None
         self._ix = None
+        #: True when `open` had to create the index (none there, or of an older schema version).
+        self.recreated = False
 
     # -- opening ---------------------------------------------------------------------------
     def _version_ok(self) -> bool:
@@ -140,6 +145,7 @@ class ArchiveIndex:
             self._ix = windex.open_dir(str(self.path), indexname=INDEX_NAME)
         elif create:
             self._ix = self.create()
+            self.recreated = True
         else:
             raise FileNotFoundError(f"no index at {self.path}")
         return self._ix
@@ -294,9 +300,21 @@ class ArchiveIndex:
                 uniq, cnt = np.unique(days, return_counts=True)
                 day_counts = [(day_to_date(d), int(c)) for d, c in zip(uniq, cnt)]
 
-        order = _order(gen, docs, scores, req.sort if req.query is not None else
-                       ("newest" if req.sort == "relevance" else req.sort), req.offset + req.limit)
-        page = order[req.offset:req.offset + req.limit]
+        sort = req.sort if req.query is not None else ("newest" if req.sort == "relevance" else req.sort)
+        group_sizes: list[int] = []
+        if req.collapse and total:
+            # One entry per near-duplicate group: its best-ranked member; sizes count all matches.
+            order = _order(gen, docs, scores, sort, total)
+            codes = gen.groups()[docs]
+            _, first = np.unique(codes[order], return_index=True)
+            order = order[np.sort(first)]
+            sizes = np.bincount(codes)
+            total = int(len(order))
+            page = order[req.offset:req.offset + req.limit]
+            group_sizes = [int(sizes[c]) for c in codes[page]]
+        else:
+            order = _order(gen, docs, scores, sort, min(total, req.offset + req.limit))
+            page = order[req.offset:req.offset + req.limit]
         ids = [gen.id_of(int(d)) for d in docs[page]]
         by_score = req.sort == "relevance" and req.query is not None
         all_ids = None
@@ -306,7 +324,8 @@ class ArchiveIndex:
         return SearchResult(ids=[i for i in ids if i is not None],
                             scores=[float(s) if by_score else None
                                     for s, i in zip(scores[page], ids) if i is not None],
-                            total=total, place_counts=place_counts, day_counts=day_counts, all_ids=all_ids)
+                            total=total, place_counts=place_counts, day_counts=day_counts, all_ids=all_ids,
+                            group_sizes=[g for g, i in zip(group_sizes, ids) if i is not None])
 
 
 def _order(gen: Generation, docs: np.ndarray, scores: np.ndarray, sort: str, k: int) -> np.ndarray:

@@ -6,6 +6,7 @@ Stored fields are kept slim (the id only): snippets and pages read the text from
 """
 from __future__ import annotations
 
+from whoosh.analysis import IDAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, Schema
 
 from app.arabic.analyzer import stem_analyzer, surface_analyzer
@@ -14,7 +15,7 @@ from .fields import ArabicText
 
 #: Bumped whenever the analysis, schema or on-disk encoding (codec.py, fields.py) changes: an
 #: index of another version is rebuilt from the database.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:
@@ -35,4 +36,6 @@ def build_schema() -> Schema:
         places=KEYWORD(commas=True, scorable=False, lowercase=False),
         # Near-duplicate group (own id when alone), for collapse=1.
         dup_group=ID(sortable=True),
+        # The source's own identifier (a crawler's id), matched whole and case-insensitively.
+        source_id=ID(analyzer=IDAnalyzer(lowercase=True)),
     )

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
+from whoosh.query import Or, Query, Term
 
 from app.archive import Archive
 from app.dates import timeline
@@ -78,6 +81,19 @@ def key_to_date(key: int) -> dt.date | None:
     return dt.date(key // 10000, key // 100 % 100, key % 100)
 
 
+#: A single token that could be a record's identifier (a crawler id, a permalink id).
+_IDENTIFIER = re.compile(r"^[\w.:/#@+-]{3,200}$")
+
+
+def identifier_query(q: str) -> Query | None:
+    """Exact-match clauses for `source_id` (a source's own id) and `id` (the permalink), when the
+    whole query is one identifier-like token; they are OR-ed with the text query."""
+    token = q.strip().strip('"«»“”')
+    if not _IDENTIFIER.match(token):
+        return None
+    return Or([Term("source_id", token.lower()), Term("id", token.lower())])
+
+
 def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], str]:
     """`timeline.histogram` for publication dates, from (day, reports) counts.
 
@@ -101,7 +117,8 @@ def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], 
 
 
 class SearchService:
-    """Parses parameters and queries, asks the search backend, and builds pages from database rows."""
+    """Parses parameters and queries, asks the search backend (`backend.py`), and builds pages
+    from database rows: totals, facets and timeline come from the backend in the same pass."""
 
     def __init__(self, archive: Archive):
         self.archive = archive
@@ -121,25 +138,36 @@ class SearchService:
         with self.archive.session() as s:
             return frozenset(s.scalars(stmt))
 
-    def request_for(self, p: SearchParams, parsed: ParsedQuery) -> SearchRequest:
-        """The backend request for these parameters (filters resolved, page turned into offset)."""
+    def request_for(self, p: SearchParams, parsed: ParsedQuery, **overrides) -> SearchRequest:
+        """The backend request for `p`: shared by the paged search and the full walk (exports)."""
+        query = parsed.query
+        ident = identifier_query(p.q)
+        if ident is not None:  # a source's record id or a permalink id, typed into the search box
+            query = Or([query, ident]) if query is not None else ident
         dated = bool(p.date_from or p.date_to)
         published = dated and p.date_field == "published"
-        return SearchRequest(
-            query=parsed.query, neighbourhoods=tuple(p.neighbourhood),
+        fields = dict(
+            query=query, neighbourhoods=tuple(p.neighbourhood),
             published_from=p.date_from if published else None,
             published_to=p.date_to if published else None,
             restrict_ids=self._mentioned_ids(p) if dated and p.date_field == "mentioned" else None,
-            sort=p.effective_sort, offset=(p.page - 1) * p.per_page, limit=p.per_page,
-            all_ids=p.date_field == "mentioned")
+            sort=p.effective_sort if query is not None else (p.sort or "newest"),
+            offset=(p.page - 1) * p.per_page, limit=p.per_page,
+            all_ids=p.date_field == "mentioned", collapse=p.collapse)
+        fields.update(overrides)
+        return SearchRequest(**fields)
 
     # -- the service -------------------------------------------------------------------------
     def search(self, p: SearchParams) -> SearchPage:
         parsed = parse(p.q)
-        if p.q.strip() and parsed.query is None:
+        if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
         result = self.backend.search(self.request_for(p, parsed))
         hits = self._hits(result.ids, dict(zip(result.ids, result.scores)), parsed)
+        if result.group_sizes:
+            sizes = dict(zip(result.ids, result.group_sizes))
+            for hit in hits:
+                hit.group_size = sizes.get(hit.id, 1)
         facets = {"neighbourhood": sorted((FacetValue(slug, n) for slug, n in result.place_counts.items()),
                                           key=lambda c: (-c.count, c.value))}
         if p.date_field == "mentioned":
@@ -154,7 +182,7 @@ class SearchService:
         matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
         with self.archive.session() as s:
             # `original` (the text as received) is as long as the body and not shown on a results
-            # page: not loading it halves what SQLite reads per page.
+            # page: not loading it halves what the database reads per page.
             rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids))
                                                .options(defer(Report.original), selectinload(Report.places)))}
         hits = []
@@ -211,7 +239,28 @@ class SearchService:
         return PlaceTimeline([PlaceBucket(b.start, b.end, b.count, m) for b, m in zip(buckets, mentions)],
                              unit, undated_reports=len(rows) - len(dated))
 
+    def group_members(self, report: Report) -> list[Report]:
+        """The other reports of `report`'s near-duplicate group ("also published as")."""
+        if not report.dup_group:
+            return []
+        return [r for r in self.archive.group_members(report.dup_group) if r.id != report.id]
+
     def report(self, rid: str) -> Report | None:
         with self.archive.session() as s:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
+
+    def iter_result_ids(self, p: SearchParams, batch: int = 200) -> Iterator[list[str]]:
+        """Every result's report ID, in result order, in batches of `batch` (whole-set exports).
+
+        Ignores `page`/`per_page`. One backend call gives the whole ordered list of IDs of one
+        index generation, so an ingest committing mid-export changes nothing in it.
+        """
+        parsed = parse(p.q)
+        if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
+            return
+        result = self.backend.search(self.request_for(p, parsed, offset=0, limit=2**62, facets=False,
+                                                      all_ids=False))
+        ids = result.ids
+        for start in range(0, len(ids), batch):
+            yield ids[start:start + batch]

@@ -4,12 +4,13 @@ Pages render the same objects, so a page and its JSON twin always list the same 
 """
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from app.arabic.normalise import fold
 from app.gazetteer.load import KINDS, SIDES, Place, get, places, sources
 from app.models import Report
-from app.search.params import SearchParams
+from app.search.params import DEFAULT_PER_PAGE, SearchParams
 from app.search.service import SearchPage, SearchService
 
 from .schemas import (BucketOut, DateMentionOut, FacetValueOut, Links, PlaceBucketOut, PlaceDetail, PlaceGroup,
@@ -26,6 +27,13 @@ SIDE_LABELS = {"opposition": "بيد المعارضة في 15 تشرين الث�
                None: "الجهة المسيطرة في 2016 غير موثقة بمصدر"}
 
 
+def utc(d: dt.datetime | None) -> dt.datetime | None:
+    """The database keeps naive UTC; the API says so (RFC 3339 date-times need an offset)."""
+    if d is None:
+        return None
+    return d.replace(tzinfo=dt.timezone.utc) if d.tzinfo is None else d.astimezone(dt.timezone.utc)
+
+
 def place_label(slug: str) -> str | None:
     from app.gazetteer.load import get
     p = get(slug)
@@ -35,7 +43,8 @@ def place_label(slug: str) -> str | None:
 def report_summaries(page: SearchPage) -> list[ReportSummary]:
     return [ReportSummary(id=h.id, title=h.title, published=h.published, date_basis=h.date_basis,
                           source=h.source, snippet_html=str(h.snippet_html), score=h.score,
-                          places=h.places, url=f"/reports/{h.id}") for h in page.results]
+                          places=h.places, url=f"/reports/{h.id}", group_size=h.group_size)
+            for h in page.results]
 
 
 def search_response(page: SearchPage) -> SearchResponse:
@@ -54,16 +63,24 @@ def search_response(page: SearchPage) -> SearchResponse:
         links=Links(self=p.url("/api/reports"),
                     next=p.url("/api/reports", page=p.page + 1) if p.page < page.pages else None,
                     prev=p.url("/api/reports", page=p.page - 1) if p.page > 1 else None,
-                    html=p.url("/reports")),
+                    html=p.url("/reports"), **export_links(p)),
     )
+
+
+def export_links(p: SearchParams) -> dict[str, str]:
+    """Feed (filters only: always the newest 50) and exports (filters and sort: the whole set)."""
+    whole = {"page": 1, "per_page": DEFAULT_PER_PAGE}
+    return {"feed": p.url("/feed.atom", sort=None, **whole),
+            "csv": p.url("/reports.csv", **whole), "jsonl": p.url("/reports.jsonl", **whole)}
 
 
 def report_detail(r: Report) -> ReportDetail:
     return ReportDetail(
         id=r.id, sha256=r.sha256, original_sha256=r.original_sha256, title=r.title, body=r.body,
         published=r.published, date_basis=r.date_basis, language=r.language, source=r.source,
-        source_url=r.source_url, source_id=r.source_id, filename=r.filename, retrieved_at=r.retrieved_at,
-        ingested_at=r.ingested_at, dup_group=r.dup_group,
+        source_url=r.source_url, source_id=r.source_id, filename=r.filename, retrieved_at=utc(r.retrieved_at),
+        ingested_at=utc(r.ingested_at), dup_group=r.dup_group, encoding=r.encoding,
+        media_type=r.media_type or "text/plain",
         places=[PlaceMentionOut(slug=m.place_slug, count=m.count, first_pos=m.first_pos) for m in r.places],
         dates=[DateMentionOut(text=d.text, start=d.start, end=d.end, date_from=d.date_from, date_to=d.date_to,
                               precision=d.precision, relative=d.relative) for d in r.dates],
@@ -139,5 +156,5 @@ def place_detail(service: SearchService, place: Place, params: SearchParams) -> 
         links=Links(self=link(f"/api{base}", params.page),
                     next=link(f"/api{base}", params.page + 1) if params.page < pages else None,
                     prev=link(f"/api{base}", params.page - 1) if params.page > 1 else None,
-                    html=link(base, params.page)),
+                    html=link(base, params.page), **export_links(SearchParams(neighbourhood=(place.slug,)))),
     )
