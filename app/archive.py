@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from app.config import Settings
 from app.db import migrate, session_factory
 from app.models import DupBand, DupSignature, PlaceMention, Report
-from app.search.index import ArchiveIndex, document_for
+from app.search.index import ArchiveIndex, index_document
 
 
 @dataclass
@@ -101,14 +101,14 @@ class Archive:
                         session.execute(update(Report).where(Report.id.in_(sorted(grouping.heads)),
                                                              Report.dup_group.is_(None))
                                         .values(dup_group=Report.id))
-                writer = self.index.writer()
+                batch = self.index.batch()
                 try:
                     for r in reports:
-                        writer.update_document(**document_for(r, (p.place_slug for p in r.places)))
+                        batch.add(index_document(r))
                 except BaseException:
-                    writer.cancel()
+                    batch.cancel()
                     raise
-                writer.commit()
+                batch.commit()
                 try:
                     session.commit()
                 except BaseException:
@@ -129,7 +129,7 @@ class Archive:
 
         self.index.create()
         n = 0
-        writer = self.index.writer()
+        writer = self.index.batch(replace=False, bulk=True)
         index_committed = False
         with self.sessions() as session:
             try:
@@ -139,11 +139,11 @@ class Archive:
                         fresh = place_mentions(r.body)
                         if _mention_rows(fresh) != _mention_rows(r.places):
                             r.places = fresh
-                        writer.add_document(**document_for(r, (p.place_slug for p in r.places)))
+                        writer.add(index_document(r))
                         n += 1
                     session.flush()
                     session.expunge_all()  # keep memory flat on a large archive
-                writer.commit()
+                writer.commit(optimize=True)
                 index_committed = True
                 session.commit()
             except BaseException:
@@ -177,11 +177,11 @@ class Archive:
         self.index.delete_ids(result.missing_from_db)
         todo = result.missing_from_index + result.hash_mismatch
         if todo:
-            writer = self.index.writer()
+            writer = self.index.batch()
             try:
                 with self.sessions() as session:
                     for r in self._iter_reports(session, 500, todo):
-                        writer.update_document(**document_for(r, (p.place_slug for p in r.places)))
+                        writer.add(index_document(r))
             except BaseException:
                 writer.cancel()
                 raise

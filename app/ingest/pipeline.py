@@ -22,11 +22,18 @@ from . import article, dedup
 from .clean import clean, derive_title
 from .decode import DecodeError, canonical, decode, report_id, text_sha256
 from .metadata import FieldError, parse_date
+from .parallel import prepare_in_parallel
 from .plausibility import judge
 from .readers import read_paths
 from .records import HTML, IngestSummary, Notice, RawReport, Refusal
 
-BATCH_SIZE = 200
+#: Reports per stored batch (one database transaction and one index commit). Each index commit
+#: writes a segment whose cost is mostly per distinct term, so larger batches cost less per report
+#: (measured: store 14.5 ms/report at 200, 7.3 at 1,000, 3.1 at 2,000; at 4,000 the writer spills to disk); an
+#: interrupted ingest redoes one batch.
+BATCH_SIZE = 2000
+#: …or fewer when the reports are long (bounds memory: characters of body text per batch).
+BATCH_CHARS = 8_000_000
 
 
 class HashLookup(Protocol):
@@ -161,11 +168,13 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
     summary = IngestSummary()
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     batch: list[Report] = []
+    batch_chars = 0
     seen: set[str] = set()
     lookup = lookup or archive
     grouper = Grouper(archive) if archive is not None and not dry_run else None
 
     def flush() -> None:
+        nonlocal batch_chars
         if not batch:
             return
         existing = lookup.existing_hashes(r.sha256 for r in batch) if lookup else set()
@@ -176,8 +185,10 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
             summary.grouped.update((r.id, r.dup_group) for r in fresh if r.dup_group and r.dup_group != r.id)
         summary.added.extend(r.id for r in fresh)
         batch.clear()
+        batch_chars = 0
 
-    for item in read_paths(list(paths), max_bytes):
+    records = read_paths(list(paths), max_bytes)
+    for item, report in prepare_in_parallel(prepare, records, now, passthrough=(Refusal, Notice)):
         if isinstance(item, Notice):
             summary.notices.append(item)
             continue
@@ -186,7 +197,6 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
         if isinstance(item, Refusal):
             summary.refused.append(item)
             continue
-        report = prepare(item, now)
         if isinstance(report, Refusal):
             summary.refused.append(report)
             continue
@@ -195,7 +205,8 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
             continue
         seen.add(report.sha256)
         batch.append(report)
-        if len(batch) >= BATCH_SIZE:
+        batch_chars += len(report.body)
+        if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
             flush()
     flush()
     return summary

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
 from app.arabic.normalise import fold, fold_keep_ta
 from app.arabic.stem import stem_variants
-from app.arabic.tokenize import spans
+from app.arabic.tokenize import WORD_RE
 
 SNIPPET_CHARS = 250
 _SENTENCE = re.compile(r"[^.!?؟؛\n]+[.!?؟؛]*")
@@ -25,6 +26,8 @@ class WordMatcher:
 
     stems: frozenset[str]
     surfaces: frozenset[str]
+    #: word → verdict: a page's snippets test ~20,000 words, mostly repeats (3/4 of snippet time).
+    _memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @classmethod
     def of(cls, stems: Iterable[str], surfaces: Iterable[str]) -> WordMatcher:
@@ -34,15 +37,32 @@ class WordMatcher:
         return bool(self.stems or self.surfaces)
 
     def matches(self, word: str) -> bool:
-        if fold(word) in self.surfaces:
+        verdict = self._memo.get(word)
+        if verdict is None:
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            verdict = self._memo[word] = self._matches_uncached(word)
+        return verdict
+
+    def _matches_uncached(self, word: str) -> bool:
+        folded, variants = word_forms(word)
+        if folded in self.surfaces:
             return True
-        return any(s in self.stems for s in stem_variants(fold_keep_ta(word)))
+        return any(s in self.stems for s in variants)
+
+
+@lru_cache(maxsize=300_000)
+def word_forms(word: str) -> tuple[str, tuple[str, ...]]:
+    """(folded surface, stems) of one word of a text — shared by every query of the process,
+    since the archive's words repeat across pages (folding scans each character)."""
+    return fold(word), stem_variants(fold_keep_ta(word))
 
 
 def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
     if not matcher:
         return []
-    return [(s.start, s.end) for s in spans(text) if matcher.matches(s.surface)]
+    matches = matcher.matches
+    return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
 
 
 def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start_index: int = 0) -> tuple[Markup, int]:

@@ -4,24 +4,21 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-import threading
-from array import array
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import func, select
-from whoosh.query import And, Every, NumericRange, Or, Query, Term
-from whoosh.searching import Searcher
+from sqlalchemy.orm import defer, selectinload
+from whoosh.query import Or, Query, Term
 
 from app.archive import Archive
 from app.dates import timeline
 from app.dates.timeline import Bucket
 from app.models import DateMention, PlaceMention, Report
 
+from .backend import SearchBackend, SearchRequest
 from .highlight import WordMatcher, snippet
-from .index import published_key
 from .params import SearchParams
 from .query import ParsedQuery, parse
 
@@ -97,142 +94,97 @@ def identifier_query(q: str) -> Query | None:
     return Or([Term("source_id", token.lower()), Term("id", token.lower())])
 
 
-class _Columns:
-    """Per-searcher caches read from index columns and postings, not stored fields."""
+def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], str]:
+    """`timeline.histogram` for publication dates, from (day, reports) counts.
 
-    def __init__(self, searcher: Searcher):
-        reader = searcher.reader()
-        self.published = list(reader.column_reader("published")) if reader.has_column("published") else []
-        self.places: dict[str, set[int]] = {}
-        if "places" in searcher.schema:
-            for term in reader.lexicon("places"):
-                slug = term.decode("utf-8") if isinstance(term, bytes) else term
-                self.places[slug] = set(reader.postings("places", term).all_ids())
-        self._reader = reader
-        self._ids: dict[int, str] | None = None
-        self.doc_places: dict[int, list[str]] = {}
-        for slug, docs in self.places.items():
-            for d in docs:
-                self.doc_places.setdefault(d, []).append(slug)
-        # Near-duplicate group per document (its own id when alone), for collapse=1.
-        self.groups = list(reader.column_reader("dup_group")) if reader.has_column("dup_group") else []
-
-    @property
-    def ids(self) -> dict[int, str]:
-        """docnum → report id, read on first use (only the mentioned-date timeline needs it)."""
-        if self._ids is None:
-            self._ids = {n: f["id"] for n, f in self._reader.iter_docs()}
-        return self._ids
+    A publication date is a one-day range, so each report lands in exactly one bucket and counting
+    per day first gives the same buckets — in time proportional to the distinct days, not reports.
+    """
+    if not day_counts:
+        return [], "day"
+    first, last = day_counts[0][0], day_counts[-1][0]
+    unit = timeline.choose_unit(first, last)
+    buckets: list[Bucket] = []
+    cur = timeline.bucket_start(first, unit)
+    while cur <= last:
+        end = timeline.bucket_end(cur, unit)
+        buckets.append(Bucket(cur, end, 0))
+        cur = end + dt.timedelta(days=1)
+    starts = [b.start for b in buckets]
+    for day, n in day_counts:
+        buckets[bisect.bisect_right(starts, day) - 1].count += n
+    return buckets, unit
 
 
 class SearchService:
+    """Parses parameters and queries, asks the search backend (`backend.py`), and builds pages
+    from database rows: totals, facets and timeline come from the backend in the same pass."""
+
     def __init__(self, archive: Archive):
         self.archive = archive
-        self._columns: tuple[int, _Columns] | None = None
-        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> SearchBackend:
+        return self.archive.index
 
     # -- helpers -----------------------------------------------------------------------------
-    def _cols(self, searcher: Searcher) -> _Columns:
-        with self._lock:
-            if self._columns is None or self._columns[0] != id(searcher):
-                self._columns = (id(searcher), _Columns(searcher))
-            return self._columns[1]
-
-    def _filter(self, p: SearchParams, searcher: Searcher) -> Query | set[int] | None:
-        parts: list[Query] = []
-        if p.neighbourhood:
-            parts.append(Or([Term("places", s) for s in p.neighbourhood]))
-        if (p.date_from or p.date_to) and p.date_field == "published":
-            parts.append(NumericRange("published", published_key(p.date_from) or 1,
-                                      published_key(p.date_to) or 99991231))
-        fq: Query | None = And(parts) if len(parts) > 1 else (parts[0] if parts else None)
-        if (p.date_from or p.date_to) and p.date_field == "mentioned":
-            allowed = self._mentioned_docnums(p, searcher)
-            if fq is not None:
-                allowed &= set(searcher.docs_for_query(fq))
-            return allowed
-        return fq
-
-    def _mentioned_docnums(self, p: SearchParams, searcher: Searcher) -> set[int]:
+    def _mentioned_ids(self, p: SearchParams) -> frozenset[str]:
+        """Reports with a date *mentioned in the text* inside [from, to] (from the database)."""
         stmt = select(DateMention.report_id).distinct()
         if p.date_from:
             stmt = stmt.where(DateMention.date_to >= p.date_from)
         if p.date_to:
             stmt = stmt.where(DateMention.date_from <= p.date_to)
         with self.archive.session() as s:
-            ids = list(s.scalars(stmt))
-        docs = set()
-        for rid in ids:
-            n = searcher.document_number(id=rid)
-            if n is not None:
-                docs.add(n)
-        return docs
+            return frozenset(s.scalars(stmt))
 
-    def _plan(self, p: SearchParams, parsed: ParsedQuery, searcher: Searcher) -> tuple[Query, Query | set[int] | None, dict]:
-        """Query, filter and ordering for `p`: shared by the paged search and the full walk."""
-        query = parsed.query if parsed.query is not None else Every()
+    def request_for(self, p: SearchParams, parsed: ParsedQuery, **overrides) -> SearchRequest:
+        """The backend request for `p`: shared by the paged search and the full walk (exports)."""
+        query = parsed.query
         ident = identifier_query(p.q)
         if ident is not None:  # a source's record id or a permalink id, typed into the search box
-            query = Or([parsed.query, ident]) if parsed.query is not None else ident
-        kwargs: dict = {}
-        if p.effective_sort != "relevance" or parsed.query is None:
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = p.effective_sort != "oldest"
-        return query, self._filter(p, searcher), kwargs
+            query = Or([query, ident]) if query is not None else ident
+        dated = bool(p.date_from or p.date_to)
+        published = dated and p.date_field == "published"
+        fields = dict(
+            query=query, neighbourhoods=tuple(p.neighbourhood),
+            published_from=p.date_from if published else None,
+            published_to=p.date_to if published else None,
+            restrict_ids=self._mentioned_ids(p) if dated and p.date_field == "mentioned" else None,
+            sort=p.effective_sort if query is not None else (p.sort or "newest"),
+            offset=(p.page - 1) * p.per_page, limit=p.per_page,
+            all_ids=p.date_field == "mentioned", collapse=p.collapse)
+        fields.update(overrides)
+        return SearchRequest(**fields)
 
     # -- the service -------------------------------------------------------------------------
     def search(self, p: SearchParams) -> SearchPage:
         parsed = parse(p.q)
-        searcher = self.archive.index.searcher()
         if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
-        query, filt, kwargs = self._plan(p, parsed, searcher)
-        sort = p.effective_sort
-        limit = p.page * p.per_page
-        cols = self._cols(searcher)
-        collapse = p.collapse and bool(cols.groups)
-        # Ranked by score, Whoosh's top-N collector can drop a document tied with the cut-off
-        # (seen with near-duplicate reports): page 2 then repeats one report and loses another.
-        # Scoring every match (limit=None) gives one exact order that every page slices.
-        # Collapsing needs the whole order too: one entry per near-duplicate group, its best-ranked
-        # member (Whoosh's collapse facet, with every match collected, would remove by list scans).
-        ranked = "sortedby" not in kwargs
-        results = searcher.search(query, limit=None if ranked or collapse else limit, filter=filt, **kwargs)
-        docset = results.docs()
-        sizes: Counter = Counter()
-        if collapse:
-            groups = cols.groups
-            sizes = Counter(groups[d] for d in docset)
-            seen: set = set()
-            order = []
-            for key, docnum in results.top_n:
-                g = groups[docnum]
-                if g not in seen:
-                    seen.add(g)
-                    order.append((key, docnum))
-            total = len(order)
-        else:
-            order = results.top_n
-            total = len(results)
-        page_items = order[(p.page - 1) * p.per_page: limit]
-        ids = [searcher.stored_fields(docnum)["id"] for _, docnum in page_items]
-        scored = sort == "relevance" and parsed.query is not None
-        scores = {rid: (key if scored else None) for rid, (key, _) in zip(ids, page_items)}
-        hits = self._hits(ids, scores, parsed, {rid: cols.doc_places.get(d, []) for rid, (_, d) in zip(ids, page_items)})
-        if collapse:
-            group_of = {rid: cols.groups[d] for rid, (_, d) in zip(ids, page_items)}
+        result = self.backend.search(self.request_for(p, parsed))
+        hits = self._hits(result.ids, dict(zip(result.ids, result.scores)), parsed)
+        if result.group_sizes:
+            sizes = dict(zip(result.ids, result.group_sizes))
             for hit in hits:
-                hit.group_size = sizes.get(group_of.get(hit.id, hit.id), 1)
-        facets = {"neighbourhood": self._place_facets(docset, cols)}
-        histogram, unit = self._histogram(p, docset, cols)
-        return SearchPage(p, parsed, total, hits, facets, histogram, unit)
+                hit.group_size = sizes.get(hit.id, 1)
+        facets = {"neighbourhood": sorted((FacetValue(slug, n) for slug, n in result.place_counts.items()),
+                                          key=lambda c: (-c.count, c.value))}
+        if p.date_field == "mentioned":
+            histogram, unit = self._mentioned_histogram(p, result.all_ids or [])
+        else:
+            histogram, unit = day_histogram(result.day_counts)
+        return SearchPage(p, parsed, result.total, hits, facets, histogram, unit)
 
-    def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery, places: dict) -> list[Hit]:
+    def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery) -> list[Hit]:
         if not ids:
             return []
         matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
         with self.archive.session() as s:
-            rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids)))}
+            # `original` (the text as received) is as long as the body and not shown on a results
+            # page: not loading it halves what the database reads per page.
+            rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids))
+                                               .options(defer(Report.original), selectinload(Report.places)))}
         hits = []
         for rid in ids:
             r = rows.get(rid)
@@ -240,36 +192,25 @@ class SearchService:
                 continue
             hits.append(Hit(id=r.id, title=r.title, published=r.published, date_basis=r.date_basis,
                             source=r.source, snippet_html=snippet(r.body, matcher),
-                            score=scores.get(rid), places=sorted(places.get(rid, []))))
+                            score=scores.get(rid), places=sorted(m.place_slug for m in r.places)))
         return hits
 
-    @staticmethod
-    def _place_facets(docset: set[int], cols: _Columns) -> list[FacetValue]:
-        counts = [FacetValue(slug, len(docset & docs)) for slug, docs in cols.places.items()]
-        counts = [c for c in counts if c.count]
-        counts.sort(key=lambda c: (-c.count, c.value))
-        return counts
-
-    def _histogram(self, p: SearchParams, docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
-        """The timeline of the whole result set, on the date the filter is about: publication
-        dates, or (date_field=mentioned) the mentioned ranges clipped to the from/to window, so
-        that a bar's count is exactly what its link (from/to = the bar) returns."""
-        if p.date_field == "mentioned":
-            ids = {cols.ids[d] for d in docset if d in cols.ids}
-            stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
-            if p.date_from:
-                stmt = stmt.where(DateMention.date_to >= p.date_from)
-            if p.date_to:
-                stmt = stmt.where(DateMention.date_from <= p.date_to)
-            per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
-            with self.archive.session() as s:
-                for rid, lo, hi in s.execute(stmt):
-                    if rid in ids:
-                        per_report.setdefault(rid, []).append((lo, hi))
-            return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
-        days = (key_to_date(cols.published[d]) for d in docset
-                if d < len(cols.published) and cols.published[d])
-        return timeline.histogram([(d, d)] for d in days)
+    def _mentioned_histogram(self, p: SearchParams, result_ids: list[str]) -> tuple[list[Bucket], str]:
+        """The timeline on mentioned dates: the mentioned ranges of the matching reports, clipped
+        to the from/to window, so that a bar's count is exactly what its link (from/to = the bar)
+        returns."""
+        ids = set(result_ids)
+        stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
+        if p.date_from:
+            stmt = stmt.where(DateMention.date_to >= p.date_from)
+        if p.date_to:
+            stmt = stmt.where(DateMention.date_from <= p.date_to)
+        per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
+        with self.archive.session() as s:
+            for rid, lo, hi in s.execute(stmt):
+                if rid in ids:
+                    per_report.setdefault(rid, []).append((lo, hi))
+        return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
 
     # -- places ------------------------------------------------------------------------------
     def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -305,7 +246,6 @@ class SearchService:
         return [r for r in self.archive.group_members(report.dup_group) if r.id != report.id]
 
     def report(self, rid: str) -> Report | None:
-        from sqlalchemy.orm import selectinload
         with self.archive.session() as s:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
@@ -313,18 +253,14 @@ class SearchService:
     def iter_result_ids(self, p: SearchParams, batch: int = 200) -> Iterator[list[str]]:
         """Every result's report ID, in result order, in batches of `batch` (whole-set exports).
 
-        Ignores `page`/`per_page`. Holds only the ordered document numbers (4 bytes per result) and
-        maps them through this generation's docnum → id table, which stays valid (and is not
-        copied) even if an ingest commits and the shared searcher moves on mid-export.
+        Ignores `page`/`per_page`. One backend call gives the whole ordered list of IDs of one
+        index generation, so an ingest committing mid-export changes nothing in it.
         """
         parsed = parse(p.q)
         if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return
-        searcher = self.archive.index.searcher()
-        query, filt, kwargs = self._plan(p, parsed, searcher)
-        results = searcher.search(query, limit=None, filter=filt, **kwargs)
-        order = array("i", (docnum for _, docnum in results.top_n))
-        del results
-        ids = self._cols(searcher).ids
-        for start in range(0, len(order), batch):
-            yield [ids[d] for d in order[start:start + batch]]
+        result = self.backend.search(self.request_for(p, parsed, offset=0, limit=2**62, facets=False,
+                                                      all_ids=False))
+        ids = result.ids
+        for start in range(0, len(ids), batch):
+            yield ids[start:start + batch]

@@ -6,6 +6,7 @@ routes document them through `openapi_extra` (see `parameters.py`) instead of ty
 from __future__ import annotations
 
 import re
+from time import perf_counter
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
@@ -17,6 +18,7 @@ from app.search.params import SearchParams
 from .alternates import ATOM, HTML, Alternate, link_header
 from .parameters import openapi_extra, paging_parameters, search_parameters
 from .schemas import ErrorResponse, Health, PlaceDetail, PlaceListResponse, ReportDetail, SearchResponse, Stats
+from .timing import server_timing
 from .views import place_detail, place_list, report_detail, search_response
 
 router = APIRouter()
@@ -57,7 +59,11 @@ def _search_links(request: Request, result: SearchResponse, html: str, feed: str
             openapi_extra=openapi_extra(search_parameters()))
 def api_reports(request: Request, response: Response) -> SearchResponse:
     params = SearchParams.parse(request.query_params)
-    result = search_response(request.app.state.service.search(params))
+    t0 = perf_counter()
+    page = request.app.state.service.search(params)
+    t1 = perf_counter()
+    result = search_response(page)
+    response.headers["Server-Timing"] = server_timing(search=t1 - t0, render=perf_counter() - t1)
     response.headers["link"] = _search_links(request, result, result.links.html, result.links.feed)
     return result
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from time import perf_counter
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,6 +19,7 @@ from .alternates import for_page, link_header
 from .annotate import DateMark, PlaceLink, annotate
 from .api import NO_PLACE, REPORT_ID
 from .dates import mentioned_dates
+from .timing import server_timing
 from .views import place_detail, place_list
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -43,8 +45,12 @@ def home(request: Request):
 @router.get("/reports")
 def reports(request: Request):
     params = SearchParams.parse(request.query_params)
+    t0 = perf_counter()
     page = request.app.state.service.search(params)
-    return render(request, "reports.html", page=page, params=params)
+    t1 = perf_counter()
+    response = render(request, "reports.html", page=page, params=params)
+    response.headers["Server-Timing"] = server_timing(search=t1 - t0, render=perf_counter() - t1)
+    return response
 
 
 def _report_or_404(request: Request, report_id: str):
