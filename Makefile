@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install bench bench-100k serve clean
+.PHONY: run test install bench bench-100k serve clean fonts
 
 # A fresh Debian machine may lack venv/pip: install them (as root, or via sudo) before anything else.
 $(BIN)/python:
@@ -28,9 +28,14 @@ run: install
 	$(BIN)/sijill ingest seeds
 	$(BIN)/sijill serve --host $(HOST) --port $(PORT)
 
-## make test: the whole test suite (browser tests need Debian's chromium: .ci/run installs it)
+## make test: the whole test suite on SQLite (browser tests need Debian's chromium: .ci/run
+## installs it); with SIJILL_TEST_DATABASE_URL set (.ci/run starts a throwaway server with
+## .ci/postgres.sh), every database test runs a second time on PostgreSQL.
 test: install
-	$(BIN)/python -m pytest
+	env -u SIJILL_TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$${SIJILL_TEST_DATABASE_URL:-}" ]; then \
+	  echo "== the database tests again, on PostgreSQL"; \
+	  $(BIN)/python -m pytest -m "not browser" -p no:cacheprovider; fi
 
 ## make bench: benchmarks at 10k reports (see bench/README.md)
 bench: install
@@ -39,6 +44,15 @@ bench: install
 
 bench-100k: install
 	bash bench/run.sh 100000
+
+## make fonts: rebuild the subset web fonts in static/fonts (needs Debian fonts-noto-core; see static/fonts/README.md)
+FONT_UNICODES := U+0020-007E,U+00A0,U+00AB,U+00BB,U+0600-06FF,U+200B-200F,U+2010-2011,U+25CC,U+FB50-FDFF,U+FE70-FEFF
+fonts: install
+	for w in Regular Bold; do \
+	  $(BIN)/python -m fontTools.subset /usr/share/fonts/truetype/noto/NotoNaskhArabic-$$w.ttf \
+	    --unicodes="$(FONT_UNICODES)" --layout-features='*' --no-hinting --flavor=woff2 \
+	    --output-file=static/fonts/NotoNaskhArabic-$$w.subset.woff2; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -25,24 +26,35 @@ def _archive():
 
 @cli.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive)")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would happen; write nothing")] = False,
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursive): .txt (+ manifest.csv), "
+                                                     ".html, .json, .jsonl, .csv, optionally gzipped")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would be added, skipped and refused; "
+                                                            "write nothing")] = False,
 ) -> None:
-    """Add reports to the archive (database and index together); duplicates are skipped."""
+    """Add reports to the archive (database and index together); duplicates are skipped.
+
+    Every refused file or record gets one line naming it (and its line or record) with the reason;
+    the good reports of the same run are still added. Exit status 1 when anything was refused.
+    """
+    from app.archive import ArchivePeek
     from app.ingest.pipeline import ingest as run_ingest
 
     settings = get_settings()
     archive = None if dry_run else _archive()
+    lookup = ArchivePeek(settings) if dry_run else None
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed}"),
                   TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("ingesting", total=None)
-        summary = run_ingest(archive, paths, max_bytes=settings.max_report_bytes, dry_run=dry_run,
+        summary = run_ingest(archive, paths, max_bytes=settings.max_report_bytes, dry_run=dry_run, lookup=lookup,
                              progress=lambda origin: progress.update(task, advance=1, description=origin[-60:]))
+    for notice in summary.notices:
+        console.print(f"[yellow]note[/yellow] {escape(str(notice))}", markup=True, highlight=False, soft_wrap=True)
     for refusal in summary.refused:
-        console.print(f"[red]refused[/red] {refusal}", markup=True, highlight=False, soft_wrap=True)
+        console.print(f"[red]refused[/red] {escape(str(refusal))}", markup=True, highlight=False, soft_wrap=True)
     verb = "would add" if dry_run else "added"
+    grouped = f" ({len(summary.grouped)} of them grouped with a near-duplicate)" if summary.grouped else ""
     out.print(f"{verb} {len(summary.added)}, skipped as duplicate {len(summary.duplicates)}, "
-              f"refused {len(summary.refused)}", highlight=False)
+              f"refused {len(summary.refused)}{grouped}", highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -104,6 +116,27 @@ def search(query: Annotated[str, typer.Argument(help="Query, as typed in the sea
         out.print(note)
     if page.suggestion:
         out.print(f"هل تقصد: {page.suggestion}")
+
+
+@cli.command()
+def export(fmt: Annotated[str, typer.Option("--format", help="Output format (jsonl)")] = "jsonl") -> None:
+    """Write every report with its metadata to stdout (JSON Lines), for backup or moving an archive.
+
+    `sijill ingest` reads the output back into an empty archive with identical IDs and hashes.
+    """
+    from app.ingest.export import jsonl_lines
+
+    if fmt != "jsonl":
+        console.print(f"unsupported --format {fmt!r}: the only format is jsonl", highlight=False)
+        raise typer.Exit(2)
+    archive = _archive()
+    stream = sys.stdout.buffer  # UTF-8 whatever the locale says
+    n = 0
+    for line in jsonl_lines(archive.iter_export()):
+        stream.write(line.encode("utf-8"))
+        n += 1
+    stream.flush()
+    console.print(f"exported {n} reports", highlight=False)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -39,6 +39,10 @@ class Report(Base):
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     #: Near-duplicate group: the id of the group's first report (None when alone).
     dup_group: Mapped[str | None] = mapped_column(String(12), index=True)
+    #: The encoding the bytes were found in (utf-8, utf-8-sig, utf-16-le, cp1256, iso8859-6, …).
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    #: text/plain, or text/html when `original` is a saved page and `body` the article extracted from it.
+    media_type: Mapped[str] = mapped_column(String(32), default="text/plain")
 
     places: Mapped[list[PlaceMention]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="PlaceMention.first_pos")
@@ -72,8 +76,30 @@ class DateMention(Base):
     text: Mapped[str] = mapped_column(Text)
     date_from: Mapped[dt.date] = mapped_column(Date)
     date_to: Mapped[dt.date] = mapped_column(Date)
-    #: day | month | part (early/mid/late month) | season | year
+    #: day | week | part (early/mid/late of a month or year) | month | season | year (app.dates.extract.PRECISIONS)
     precision: Mapped[str] = mapped_column(String(16))
     relative: Mapped[bool] = mapped_column(Boolean, default=False)
 
     report: Mapped[Report] = relationship(back_populates="dates")
+
+
+class DupSignature(Base):
+    """A report's MinHash (128 × uint32), kept so near-duplicates are found across ingest runs."""
+
+    __tablename__ = "dup_signatures"
+
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DupBand(Base):
+    """An LSH band key of a group's first report (or a lone report): equal keys → candidate copies.
+
+    Only group heads are banded, so a lookup meets one row per group, however large the group.
+    """
+
+    __tablename__ = "dup_bands"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)

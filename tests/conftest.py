@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
+import uuid
 from pathlib import Path
 
 import pytest
@@ -28,8 +30,37 @@ def seed_ids() -> dict[str, str]:
     return {p.name[:3]: contract_id(p.read_bytes()) for p in sorted(SEEDS.glob("*.txt"))}
 
 
+#: When set (CI sets it, see .ci/postgres.sh), every archive a test makes lives in a fresh
+#: PostgreSQL database on that server instead of a SQLite file: the same tests, another engine.
+TEST_DATABASE_URL = os.environ.get("SIJILL_TEST_DATABASE_URL") or None
+
+
+def fresh_database_url() -> str | None:
+    """A new, empty database on the test server (None: use the SQLite file in the data dir)."""
+    if not TEST_DATABASE_URL:
+        return None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = "sijill_test_" + uuid.uuid4().hex[:12]
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    admin.dispose()
+    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
 def make_settings(path: Path) -> Settings:
-    return Settings(data_dir=path / "data", database_url=None)
+    return Settings(data_dir=path / "data", database_url=fresh_database_url())
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Environment for a `sijill` subprocess that must use the same archive as `settings`."""
+    env = dict(os.environ, SIJILL_DATA_DIR=str(settings.data_dir))
+    env.pop("SIJILL_DATABASE_URL", None)
+    if settings.database_url:
+        env["SIJILL_DATABASE_URL"] = settings.database_url
+    return env
 
 
 @pytest.fixture

@@ -187,19 +187,23 @@ class ProximityPairTokenizer(Tokenizer):
         for t in _STEM_CHAIN(value, positions=True, mode=mode):
             stems_at.setdefault(t.pos, set()).add(t.text)
         tok = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        n = 0
-        for p in sorted(stems_at):
-            for d in range(1, PAIR_DISTANCE + 1):
-                for a in stems_at[p]:
-                    for b in stems_at.get(p + d, ()):
-                        if a != b:
-                            tok.text = pair_term(a, b)
-                            tok.boost = 1.0
-                            tok.stopped = False
-                            if positions:
-                                tok.pos = start_pos + n
-                            n += 1
-                            yield tok
+        for n, term in enumerate(pairs_of(stems_at)):
+            tok.text = term
+            tok.boost = 1.0
+            tok.stopped = False
+            if positions:
+                tok.pos = start_pos + n
+            yield tok
+
+
+def pairs_of(stems_at: dict[int, set[str]]) -> Iterator[str]:
+    """Pair terms of the stems at each position with those up to `PAIR_DISTANCE` positions on."""
+    for p in sorted(stems_at):
+        for d in range(1, PAIR_DISTANCE + 1):
+            for a in stems_at[p]:
+                for b in stems_at.get(p + d, ()):
+                    if a != b:
+                        yield pair_term(a, b)
 
 
 def proximity_analyzer():

@@ -1,49 +1,82 @@
-"""The on-disk Whoosh index: open, write in batches, reindex from the database, check agreement.
+"""The on-disk Whoosh index — Sijill's `SearchBackend` (backend.py) on one machine.
 
 The index lives in `<data_dir>/index` only (Whoosh segments contain pickles: never open an index
-from anywhere else). One searcher is shared per index generation and reopened after a commit.
+from anywhere else). Design choices, each measured (docs/performance.md):
+
+- one searcher per index generation, refreshed after a commit, with a `Generation` (engine.py)
+  holding the numpy columns derived from it (publication days, places, IDs);
+- queries evaluated over whole posting lists with numpy (engine.py), so total, facets, timeline
+  and the top k come from one pass;
+- segments written uncompounded with `codec.CompactCodec`: Whoosh's compound-file reader copies
+  every segment into process memory (RSS = 2 × index size per worker); plain files are read
+  through the OS page cache, shared by all workers.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as windex
 from whoosh.query import Term
-from whoosh.reading import EmptyReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from app.models import Report
-
+from .backend import IndexDocument, SearchRequest, SearchResult
+from .codec import CompactCodec
+from .engine import Generation, Matches, day_to_date
+from .merge import TieredMerge, merge_all
+from .ranking import WINDOW, demote_duplicates
 from .schema import SCHEMA_VERSION, build_schema
 from .vocabulary import IndexVocabulary
 
 INDEX_NAME = "reports"
 _VERSION_FILE = "SIJILL_SCHEMA_VERSION"
+#: Memory for the writer's posting pool before it spills to disk (per writer).
+WRITER_LIMIT_MB = 256
+#: Size of the smallest merge tier, in documents (about one ingest batch; see merge.py).
+MERGE_BASE = 2000
 
 
 def published_key(d: dt.date | None) -> int:
     return d.year * 10000 + d.month * 100 + d.day if d else 0
 
 
-def document_for(report: Report, place_slugs: Iterable[str]) -> dict:
-    """The index document for one report (the database row is the source of every field)."""
-    return {
-        "id": report.id,
-        "sha256": report.sha256,
-        "title": report.title,
-        "body": report.body,
-        "title_exact": report.title,
-        "body_exact": report.body,
-        "body_pairs": report.body,
-        "published": published_key(report.published),
-        "places": ",".join(sorted(set(place_slugs))),
-        "dup_group": report.dup_group or report.id,
+def fields_for(doc: IndexDocument) -> dict:
+    """Whoosh fields for one index document."""
+    fields = {
+        "id": doc.id,
+        "sha256": doc.sha256,
+        "title": doc.title,
+        "body": doc.body,
+        "title_exact": doc.title,
+        "body_exact": doc.body,
+        "body_pairs": doc.body,
+        "published": published_key(doc.published),
+        "places": ",".join(sorted(set(doc.places))),
+        "dup_group": doc.dup_group or doc.id,
     }
+    if doc.source_id:
+        fields["source_id"] = doc.source_id
+    return fields
+
+
+def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDocument:
+    """The index document for a Report row (places from `place_slugs` or the row's mentions)."""
+    if place_slugs is None:
+        place_slugs = (p.place_slug for p in report.places)
+    return IndexDocument(id=report.id, sha256=report.sha256, title=report.title, body=report.body,
+                         published=report.published, places=tuple(sorted(set(place_slugs))),
+                         dup_group=report.dup_group, source_id=report.source_id)
+
+
+def document_for(report, place_slugs: Iterable[str]) -> dict:
+    """Whoosh fields for a Report row (kept for callers that write with `writer()` directly)."""
+    return fields_for(index_document(report, place_slugs))
 
 
 @dataclass
@@ -52,16 +85,57 @@ class IndexEntry:
     sha256: str
 
 
+class WhooshBatch:
+    """An `IndexBatch` over one Whoosh writer (the index write lock is held until commit/cancel)."""
+
+    def __init__(self, index: ArchiveIndex, *, replace: bool, bulk: bool):
+        self.index = index
+        self.replace = replace
+        self.writer = index.writer(bulk=bulk)
+        self._add = self.writer.update_document if replace else self.writer.add_document
+
+    def add(self, doc: IndexDocument) -> None:
+        self._add(**fields_for(doc))
+
+    def delete(self, report_id: str) -> None:
+        self.writer.delete_by_term("id", report_id)
+
+    def commit(self, *, optimize: bool = False) -> None:
+        self.writer.commit(mergetype=merge_all if optimize else TieredMerge(MERGE_BASE))
+        self.index._committed()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+    def __enter__(self) -> WhooshBatch:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.cancel()
+
+
 class ArchiveIndex:
-    """The index directory plus a cached searcher for its current generation."""
+    """The index directory plus a cached searcher (and `Generation`) for its current generation."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.Lock()
+        #: Whoosh reads segment files with seek() + read() on shared handles: two threads reading
+        #: at once corrupt each other's reads (seen as HTTP 500s on phrase queries under load).
+        #: Every read of the index in this process holds this lock; under the GIL the lost
+        #: parallelism is small, and the database, snippets and templates still run in parallel.
+        self.read_lock = threading.RLock()
         self._searcher: Searcher | None = None
+        self._stamp: int | None = None
+        self._generation: Generation | None = None
         self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
+        self._corrector: tuple[Searcher, object] | None = None
         self._ix = None
-        self.outdated = False
+        #: True when `open` had to create the index (none there, or of an older schema version).
+        self.recreated = False
 
     # -- opening ---------------------------------------------------------------------------
     def _version_ok(self) -> bool:
@@ -75,9 +149,8 @@ class ArchiveIndex:
         if windex.exists_in(self.path, INDEX_NAME) and self._version_ok():
             self._ix = windex.open_dir(str(self.path), indexname=INDEX_NAME)
         elif create:
-            #: An index of an older schema/analysis was replaced by an empty one: refill it.
-            self.outdated = windex.exists_in(self.path, INDEX_NAME)
             self._ix = self.create()
+            self.recreated = True
         else:
             raise FileNotFoundError(f"no index at {self.path}")
         return self._ix
@@ -92,62 +165,230 @@ class ArchiveIndex:
         return ix
 
     # -- writing ---------------------------------------------------------------------------
-    def writer(self) -> IndexWriter:
-        return self.open().writer(timeout=60.0)
+    def writer(self, bulk: bool = False) -> IndexWriter:
+        """A Whoosh writer with Sijill's codec (compact postings, uncompounded segments)."""
+        return self.open().writer(timeout=60.0, codec=CompactCodec(), compound=False,
+                                  limitmb=WRITER_LIMIT_MB * (2 if bulk else 1))
+
+    def batch(self, *, replace: bool = True, bulk: bool = False) -> WhooshBatch:
+        return WhooshBatch(self, replace=replace, bulk=bulk)
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         if not ids:
             return
-        w = self.writer()
-        try:
+        with self.batch() as b:
             for rid in ids:
-                w.delete_by_term("id", rid)
-        except BaseException:
-            w.cancel()
-            raise
-        w.commit()
+                b.delete(rid)
+
+    def optimize(self) -> None:
+        """Merge all segments into one (after a large ingest or reindex)."""
+        w = self.writer(bulk=True)
+        w.commit(mergetype=merge_all)
+        self._committed()
+
+    def _committed(self) -> None:
+        """Hook after a commit from this process (the next `searcher()` sees the new generation)."""
 
     # -- reading ---------------------------------------------------------------------------
     def searcher(self) -> Searcher:
-        """The shared searcher, refreshed when a writer has committed a new generation."""
+        """The shared searcher, reopened when a writer has committed a new generation.
+
+        Not `Searcher.refresh()`: whoosh3's reader reuse appends the old reader's segments to the
+        new generation's (`FileIndex._reader`), so after a merge every document would be there
+        twice — once from the merged segment, once from the segments it replaced. A new searcher
+        is cheap (segment files are opened, not read); the old one is left to requests still using
+        it and closed when the last reference goes.
+        """
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self.open().searcher()
-            elif not self._searcher.up_to_date():
-                if isinstance(self._searcher.reader(), EmptyReader):
-                    # Whoosh cannot refresh a searcher opened on an empty index: open anew.
-                    self._searcher.close()
+            # Whoosh's up_to_date() lists the index directory (13% of a results page under load);
+            # a commit always adds a new table-of-contents file, which changes the directory's
+            # mtime, so an unchanged mtime means an unchanged generation.
+            try:
+                stamp = os.stat(self.path).st_mtime_ns
+            except OSError:
+                stamp = None
+            if self._searcher is None or stamp is None or stamp != self._stamp:
+                if self._searcher is None or not self._searcher.up_to_date():
                     self._searcher = self.open().searcher()
-                else:
-                    self._searcher = self._searcher.refresh()
+                self._stamp = stamp
             return self._searcher
+
+    def generation(self) -> Generation:
+        s = self.searcher()
+        g = self._generation
+        if g is None or g.searcher is not s:
+            with self._lock:
+                g = self._generation
+                if g is None or g.searcher is not s:
+                    g = self._generation = Generation(s)
+        return g
 
     def vocabulary(self) -> IndexVocabulary:
         """The archive's vocabulary as of the current generation (see `vocabulary.py`)."""
         s = self.searcher()
         with self._lock:
             if self._vocabulary is None or self._vocabulary[0] is not s:
-                self._vocabulary = (s, IndexVocabulary(s.reader()))
+                self._vocabulary = (s, IndexVocabulary(s.reader(), lock=self.read_lock))
             return self._vocabulary[1]
+
+    def corrector(self):
+        """The archive's spelling of words it does not know (`suggest.Corrector`), per generation."""
+        from .suggest import Corrector
+        s = self.searcher()
+        with self._lock:
+            if self._corrector is None or self._corrector[0] is not s:
+                self._corrector = (s, Corrector(s.reader(), lock=self.read_lock))
+            return self._corrector[1]
 
     def close_searcher(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-            self._vocabulary = None
+                self._generation = None
+                self._vocabulary = self._corrector = None
 
     def entries(self) -> dict[str, str]:
         """id → sha256 for every document in the index."""
-        with self.open().searcher() as s:
-            return {f["id"]: f["sha256"] for f in s.all_stored_fields()}
+        with self.read_lock, self.open().searcher() as s:
+            out: dict[str, str] = {}
+            for r, _ in s.reader().leaf_readers():
+                if r.has_column("id") and r.has_column("sha256"):
+                    ids, shas = r.column_reader("id"), r.column_reader("sha256")
+                    for n in range(r.doc_count_all()):
+                        if not r.is_deleted(n):
+                            out[_text(ids[n])] = _text(shas[n])
+                else:
+                    for n, f in r.iter_docs():
+                        out[f["id"]] = f["sha256"]
+            return out
 
     def doc_count(self) -> int:
-        return self.searcher().doc_count()
+        with self.read_lock:
+            return self.searcher().doc_count()
 
     def contains(self, rid: str) -> bool:
-        return self.searcher().document_number(id=rid) is not None
+        with self.read_lock:
+            return self.searcher().document_number(id=rid) is not None
 
     def term_query(self, rid: str) -> Term:
         return Term("id", rid)
+
+    # -- searching -------------------------------------------------------------------------
+    def search(self, req: SearchRequest) -> SearchResult:
+        with self.read_lock:
+            return self._search(req)
+
+    def _search(self, req: SearchRequest) -> SearchResult:
+        gen = self.generation()
+        if req.query is None:
+            docs = gen.all_live()
+            m = Matches(docs, np.zeros(len(docs)))
+        else:
+            m = gen.evaluate(req.query)
+        docs, scores = m.docs, m.scores
+
+        keep = None
+        if req.neighbourhoods:
+            terms, pd, pt = gen.keywords("places")
+            wanted = [i for i, t in enumerate(terms) if t in set(req.neighbourhoods)]
+            having = np.unique(pd[np.isin(pt, wanted)]) if wanted else np.zeros(0, dtype=np.int64)
+            keep = np.isin(docs, having, assume_unique=True)
+        if req.published_from or req.published_to:
+            keys = gen.numeric("published")[docs]
+            lo, hi = published_key(req.published_from) or 1, published_key(req.published_to) or 99991231
+            inrange = (keys >= lo) & (keys <= hi)
+            keep = inrange if keep is None else keep & inrange
+        if req.restrict_ids is not None:
+            allowed = gen.docnums_for_ids(req.restrict_ids)
+            inset = np.isin(docs, allowed, assume_unique=True)
+            keep = inset if keep is None else keep & inset
+        if keep is not None:
+            docs, scores = docs[keep], scores[keep]
+
+        total = int(len(docs))
+        place_counts: dict[str, int] = {}
+        day_counts: list[tuple[dt.date, int]] = []
+        if req.facets and total:
+            terms, pd, pt = gen.keywords("places")
+            if len(pd):
+                selected = np.zeros(gen.doccount, dtype=bool)
+                selected[docs] = True
+                counts = np.bincount(pt[selected[pd]], minlength=len(terms))
+                place_counts = {terms[i]: int(c) for i, c in enumerate(counts) if c}
+            days = gen.published_days()[docs]
+            days = days[days >= 0]
+            if len(days):
+                uniq, cnt = np.unique(days, return_counts=True)
+                day_counts = [(day_to_date(d), int(c)) for d, c in zip(uniq, cnt)]
+
+        sort = req.sort if req.query is not None else ("newest" if req.sort == "relevance" else req.sort)
+        group_sizes: list[int] = []
+        if req.collapse and total:
+            # One entry per near-duplicate group: its best-ranked member; sizes count all matches.
+            order = _order(gen, docs, scores, sort, total)
+            codes = gen.groups()[docs]
+            _, first = np.unique(codes[order], return_index=True)
+            order = order[np.sort(first)]
+            sizes = np.bincount(codes)
+            total = int(len(order))
+            page = order[req.offset:req.offset + req.limit]
+            group_sizes = [int(sizes[c]) for c in codes[page]]
+        elif sort == "relevance" and req.query is not None:
+            # Near-duplicates do not crowd the first page (ranking.py): the same window of the
+            # first results is reordered whatever the page, so pages stay a partition.
+            order = _order(gen, docs, scores, sort, min(total, max(req.offset + req.limit, WINDOW)))
+            codes = gen.groups()[docs[order[:WINDOW]]]
+            head = demote_duplicates(list(range(len(codes))), lambda i: int(codes[i]))
+            order = np.concatenate([order[:WINDOW][head], order[WINDOW:]]) if len(order) else order
+            page = order[req.offset:req.offset + req.limit]
+        else:
+            order = _order(gen, docs, scores, sort, min(total, req.offset + req.limit))
+            page = order[req.offset:req.offset + req.limit]
+        ids = [gen.id_of(int(d)) for d in docs[page]]
+        by_score = req.sort == "relevance" and req.query is not None
+        all_ids = None
+        if req.all_ids:
+            every = gen.ids()
+            all_ids = [every[d] for d in docs.tolist() if every[d] is not None]
+        return SearchResult(ids=[i for i in ids if i is not None],
+                            scores=[float(s) if by_score else None
+                                    for s, i in zip(scores[page], ids) if i is not None],
+                            total=total, place_counts=place_counts, day_counts=day_counts, all_ids=all_ids,
+                            group_sizes=[g for g, i in zip(group_sizes, ids) if i is not None])
+
+
+def _order(gen: Generation, docs: np.ndarray, scores: np.ndarray, sort: str, k: int) -> np.ndarray:
+    """Indexes into `docs` of the first `k` results in rank order.
+
+    relevance: score descending, then docnum (ingest order) ascending — Whoosh's own order;
+    newest: publication date descending, then most recently indexed; oldest: date ascending, then
+    first indexed; undated reports come last in both date orders.
+    """
+    n = len(docs)
+    if not n or k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if sort == "relevance":
+        primary = -scores
+        secondary = docs
+    else:
+        keys = gen.numeric("published")[docs]
+        undated = keys <= 0
+        if sort == "newest":
+            primary = np.where(undated, np.iinfo(np.int64).max, -keys)
+            secondary = -docs
+        else:
+            primary = np.where(undated, np.iinfo(np.int64).max, keys)
+            secondary = docs
+    if k < n:
+        # Everything tied with the k-th key is a candidate, so the tie-break stays exact.
+        kth = np.partition(primary, k - 1)[k - 1]
+        cand = np.flatnonzero(primary <= kth)
+        sub = np.lexsort((secondary[cand], primary[cand]))[:k]
+        return cand[sub]
+    return np.lexsort((secondary, primary))
+
+
+def _text(v) -> str:
+    return v.decode("utf-8") if isinstance(v, bytes) else v

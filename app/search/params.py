@@ -6,6 +6,7 @@ date_field (published | mentioned), sort (relevance | newest | oldest), page, pe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -13,11 +14,16 @@ from urllib.parse import urlencode
 
 from app.gazetteer.load import get as get_place
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIGITS = re.compile(r"[0-9]+")
+
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 SORTS = ("relevance", "newest", "oldest")
 DATE_FIELDS = ("published", "mentioned")
+#: Accepted spellings of collapse=, true ones first (anything else is a ParamError).
+COLLAPSE_VALUES = ("1", "true", "yes", "on", "0", "false", "no", "off")
 
 
 class ParamError(ValueError):
@@ -77,15 +83,18 @@ class SearchParams:
         date_to = _date(one("to"), "to")
         if date_from and date_to and date_to < date_from:
             raise ParamError("to", "تاريخ النهاية (to) يسبق تاريخ البداية (from)")
-        date_field = (one("date_field") or "published").strip()
+        date_field = one("date_field") or "published"
         if date_field not in DATE_FIELDS:
             raise ParamError("date_field", "القيمة المسموحة: published أو mentioned")
-        sort = (one("sort") or "").strip() or None
+        sort = one("sort") or None
         if sort is not None and sort not in SORTS:
             raise ParamError("sort", "القيمة المسموحة: relevance أو newest أو oldest")
         page = _int(one("page"), "page", 1, 1, MAX_PAGE)
         per_page = _int(one("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-        collapse = (one("collapse") or "0").strip().lower() in ("1", "true", "yes", "on")
+        collapse_raw = one("collapse") or "0"
+        if collapse_raw not in COLLAPSE_VALUES:
+            raise ParamError("collapse", "القيمة المسموحة: 1 أو 0")
+        collapse = collapse_raw in COLLAPSE_VALUES[:4]
         return cls(q=q, neighbourhood=tuple(slugs), date_from=date_from, date_to=date_to,
                    date_field=date_field, sort=sort, page=page, per_page=per_page, collapse=collapse)
 
@@ -128,21 +137,25 @@ class SearchParams:
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
-    if value is None or not value.strip():
+    """YYYY-MM-DD exactly (what the OpenAPI schema promises; fromisoformat alone also takes
+    20161201 or 2016-W48-1). Empty means absent, as HTML forms send it."""
+    if not value:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
     except ValueError:
         raise ParamError(name, f"«{value[:40]}» ليس تاريخا صحيحا بالصيغة YYYY-MM-DD") from None
 
 
 def _int(value: str | None, name: str, default: int, lo: int, hi: int) -> int:
-    if value is None or not str(value).strip():
+    """ASCII digits exactly (int() alone also takes " 5", "+5", "5_0" and other scripts' digits)."""
+    if not value:
         return default
-    try:
-        n = int(str(value).strip())
-    except ValueError:
-        raise ParamError(name, f"«{str(value)[:40]}» ليس عددا صحيحا") from None
+    if not _DIGITS.fullmatch(str(value)):
+        raise ParamError(name, f"«{str(value)[:40]}» ليس عددا صحيحا")
+    n = int(value) if len(value) <= 9 else hi + 1  # never int() of a huge digit string
     if not lo <= n <= hi:
         raise ParamError(name, f"يجب أن تكون القيمة بين {lo} و{hi}")
     return n

@@ -3,34 +3,42 @@
 Two field families over the same text: `title`/`body` hold light stems (recall), and
 `title_exact`/`body_exact` hold folded surface forms, so an exact form can outrank a stem match;
 `body_pairs` holds pairs of neighbouring stems, so words found close together score higher.
-Stored fields are kept slim (id and sha256 only): snippets and pages read the text from the database.
+Stored fields are kept slim (the id only): snippets and pages read the text from the database.
 """
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.analysis import IDAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, Schema
 
 from app.arabic.analyzer import proximity_analyzer, stem_analyzer, surface_analyzer
 
-#: Bumped whenever the analysis or schema changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+from .fields import ArabicText, ProximityPairs
+
+#: Bumped whenever the analysis, schema or on-disk encoding (codec.py, fields.py) changes: an
+#: index of another version is rebuilt from the database.
+SCHEMA_VERSION = 4
 
 
 def build_schema() -> Schema:
     stem = stem_analyzer()
     surface = surface_analyzer()
     return Schema(
-        id=ID(stored=True, unique=True),
-        sha256=ID(stored=True),
-        title=TEXT(analyzer=stem, phrase=True),
-        body=TEXT(analyzer=stem, phrase=True),
-        title_exact=TEXT(analyzer=surface, phrase=False),
-        body_exact=TEXT(analyzer=surface, phrase=False),
+        # A column too: the search engine maps docnums to IDs without unpickling stored fields.
+        id=ID(stored=True, unique=True, sortable=True),
+        # Column only: `check` reads id → sha256 for every report without unpickling stored fields.
+        sha256=ID(sortable=True),
+        title=ArabicText(analyzer=stem, phrase=True),
+        body=ArabicText(analyzer=stem, phrase=True),
+        title_exact=ArabicText(analyzer=surface, phrase=False),
+        body_exact=ArabicText(analyzer=surface, phrase=False),
         # Pairs of stems within two words of each other, one term each: proximity by lookup.
-        body_pairs=TEXT(analyzer=proximity_analyzer(), phrase=False),
+        body_pairs=ProximityPairs(stem, proximity_analyzer()),
         # YYYYMMDD as an int (0 = unknown): sortable column for newest/oldest and the timeline.
         published=NUMERIC(int, bits=32, sortable=True, signed=False),
         # Gazetteer slugs, for the neighbourhood filter and facet counts.
         places=KEYWORD(commas=True, scorable=False, lowercase=False),
         # Near-duplicate group (own id when alone), for collapse=1.
         dup_group=ID(sortable=True),
+        # The source's own identifier (a crawler's id), matched whole and case-insensitively.
+        source_id=ID(analyzer=IDAnalyzer(lowercase=True)),
     )

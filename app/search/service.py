@@ -1,24 +1,28 @@
 """The one search service: every page, API route, feed and export asks it, so they cannot disagree."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import threading
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import select
-from whoosh.query import And, Every, NumericRange, Or, Query, Term
-from whoosh.searching import Searcher
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, selectinload
+from whoosh.query import Or, Query, Term
 
 from app.archive import Archive
-from app.models import DateMention, Report
+from app.dates import timeline
+from app.dates.timeline import Bucket
+from app.models import DateMention, PlaceMention, Report
 
+from .backend import SearchBackend, SearchRequest
 from .highlight import snippet
-from .index import published_key
 from .params import SearchParams
 from .query import ParsedQuery, parse
-from .ranking import WINDOW, demote_duplicates, spread_same_page
-from .suggest import FEW_RESULTS, Corrector, corrections, display_form, rewrite
+from .ranking import spread_same_page
+from .suggest import FEW_RESULTS, corrections, display_form, rewrite
 
 
 @dataclass
@@ -41,13 +45,6 @@ class FacetValue:
 
 
 @dataclass
-class Bucket:
-    start: dt.date
-    end: dt.date
-    count: int
-
-
-@dataclass
 class SearchPage:
     params: SearchParams
     parsed: ParsedQuery
@@ -63,149 +60,164 @@ class SearchPage:
         return max(1, -(-self.total // self.params.per_page))
 
 
+@dataclass
+class PlaceBucket:
+    """One period of a place's timeline: reports naming it, and how often they name it."""
+
+    start: dt.date
+    end: dt.date
+    reports: int
+    mentions: int
+
+
+@dataclass
+class PlaceTimeline:
+    buckets: list[PlaceBucket]
+    unit: str
+    undated_reports: int
+
+
 def key_to_date(key: int) -> dt.date | None:
     if not key:
         return None
     return dt.date(key // 10000, key // 100 % 100, key % 100)
 
 
-class _Columns:
-    """Per-searcher caches read from index columns and postings, not stored fields."""
+#: A single token that could be a record's identifier (a crawler id, a permalink id).
+_IDENTIFIER = re.compile(r"^[\w.:/#@+-]{3,200}$")
 
-    def __init__(self, searcher: Searcher):
-        reader = searcher.reader()
-        self.published = list(reader.column_reader("published")) if reader.has_column("published") else []
-        self.places: dict[str, set[int]] = {}
-        if "places" in searcher.schema:
-            for term in reader.lexicon("places"):
-                slug = term.decode("utf-8") if isinstance(term, bytes) else term
-                self.places[slug] = set(reader.postings("places", term).all_ids())
-        self.doc_places: dict[int, list[str]] = {}
-        for slug, docs in self.places.items():
-            for d in docs:
-                self.doc_places.setdefault(d, []).append(slug)
-        self._groups = None
 
-    def dup_groups(self, searcher: Searcher):
-        """docnum → near-duplicate group, read from the index column (a lone report is its own group)."""
-        if self._groups is None:
-            reader = searcher.reader()
-            col = reader.column_reader("dup_group") if reader.has_column("dup_group") else None
-            self._groups = (lambda d: col[d] or None) if col is not None else (lambda d: None)
-        return self._groups
+def identifier_query(q: str) -> Query | None:
+    """Exact-match clauses for `source_id` (a source's own id) and `id` (the permalink), when the
+    whole query is one identifier-like token; they are OR-ed with the text query."""
+    token = q.strip().strip('"«»“”')
+    if not _IDENTIFIER.match(token):
+        return None
+    return Or([Term("source_id", token.lower()), Term("id", token.lower())])
+
+
+def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], str]:
+    """`timeline.histogram` for publication dates, from (day, reports) counts.
+
+    A publication date is a one-day range, so each report lands in exactly one bucket and counting
+    per day first gives the same buckets — in time proportional to the distinct days, not reports.
+    """
+    if not day_counts:
+        return [], "day"
+    first, last = day_counts[0][0], day_counts[-1][0]
+    unit = timeline.choose_unit(first, last)
+    buckets: list[Bucket] = []
+    cur = timeline.bucket_start(first, unit)
+    while cur <= last:
+        end = timeline.bucket_end(cur, unit)
+        buckets.append(Bucket(cur, end, 0))
+        cur = end + dt.timedelta(days=1)
+    starts = [b.start for b in buckets]
+    for day, n in day_counts:
+        buckets[bisect.bisect_right(starts, day) - 1].count += n
+    return buckets, unit
 
 
 class SearchService:
+    """Parses parameters and queries, asks the search backend (`backend.py`), and builds pages
+    from database rows: totals, facets and timeline come from the backend in the same pass."""
+
     def __init__(self, archive: Archive):
         self.archive = archive
-        self._columns: tuple[int, _Columns] | None = None
-        self._correctors: tuple[Searcher, Corrector] | None = None
-        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> SearchBackend:
+        return self.archive.index
 
     # -- helpers -----------------------------------------------------------------------------
-    def _cols(self, searcher: Searcher) -> _Columns:
-        with self._lock:
-            if self._columns is None or self._columns[0] != id(searcher):
-                self._columns = (id(searcher), _Columns(searcher))
-            return self._columns[1]
-
-    def _filter(self, p: SearchParams, searcher: Searcher) -> Query | set[int] | None:
-        parts: list[Query] = []
-        if p.neighbourhood:
-            parts.append(Or([Term("places", s) for s in p.neighbourhood]))
-        if (p.date_from or p.date_to) and p.date_field == "published":
-            parts.append(NumericRange("published", published_key(p.date_from) or 1,
-                                      published_key(p.date_to) or 99991231))
-        fq: Query | None = And(parts) if len(parts) > 1 else (parts[0] if parts else None)
-        if (p.date_from or p.date_to) and p.date_field == "mentioned":
-            allowed = self._mentioned_docnums(p, searcher)
-            if fq is not None:
-                allowed &= set(searcher.docs_for_query(fq))
-            return allowed
-        return fq
-
-    def _mentioned_docnums(self, p: SearchParams, searcher: Searcher) -> set[int]:
+    def _mentioned_ids(self, p: SearchParams) -> frozenset[str]:
+        """Reports with a date *mentioned in the text* inside [from, to] (from the database)."""
         stmt = select(DateMention.report_id).distinct()
         if p.date_from:
             stmt = stmt.where(DateMention.date_to >= p.date_from)
         if p.date_to:
             stmt = stmt.where(DateMention.date_from <= p.date_to)
         with self.archive.session() as s:
-            ids = list(s.scalars(stmt))
-        docs = set()
-        for rid in ids:
-            n = searcher.document_number(id=rid)
-            if n is not None:
-                docs.add(n)
-        return docs
+            return frozenset(s.scalars(stmt))
+
+    def request_for(self, p: SearchParams, parsed: ParsedQuery, **overrides) -> SearchRequest:
+        """The backend request for `p`: shared by the paged search and the full walk (exports)."""
+        query = parsed.query
+        ident = identifier_query(p.q)
+        if ident is not None:  # a source's record id or a permalink id, typed into the search box
+            query = Or([query, ident]) if query is not None else ident
+        dated = bool(p.date_from or p.date_to)
+        published = dated and p.date_field == "published"
+        fields = dict(
+            query=query, neighbourhoods=tuple(p.neighbourhood),
+            published_from=p.date_from if published else None,
+            published_to=p.date_to if published else None,
+            restrict_ids=self._mentioned_ids(p) if dated and p.date_field == "mentioned" else None,
+            sort=p.effective_sort if query is not None else (p.sort or "newest"),
+            offset=(p.page - 1) * p.per_page, limit=p.per_page,
+            all_ids=p.date_field == "mentioned", collapse=p.collapse)
+        fields.update(overrides)
+        return SearchRequest(**fields)
 
     # -- the service -------------------------------------------------------------------------
     def parse(self, q: str | None) -> ParsedQuery:
         """Parse a query against the archive's current vocabulary (glued words, spellings)."""
-        return parse(q, self.archive.index.vocabulary(), corrector=self._corrector())
-
-    def _corrector(self) -> Corrector:
-        searcher = self.archive.index.searcher()
-        with self._lock:
-            if self._correctors is None or self._correctors[0] is not searcher:
-                self._correctors = (searcher, Corrector(searcher.reader()))
-            return self._correctors[1]
+        return parse(q, self.backend.vocabulary(), corrector=self.backend.corrector())
 
     def search(self, p: SearchParams) -> SearchPage:
         parsed = self.parse(p.q)
-        searcher = self.archive.index.searcher()
-        if p.q.strip() and parsed.query is None:
+        if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
-        query = parsed.query if parsed.query is not None else Every()
-        filt = self._filter(p, searcher)
-        sort = p.effective_sort
-        kwargs: dict = {}
-        if sort != "relevance" or parsed.query is None:
-            kwargs["sortedby"] = "published"
-            kwargs["reverse"] = sort != "oldest"
-        limit = p.page * p.per_page
-        ranked_by_score = sort == "relevance" and parsed.query is not None
-        results = searcher.search(query, limit=max(limit, WINDOW) if ranked_by_score else limit, filter=filt, **kwargs)
-        total = len(results)
-        ordered = list(results)
-        if ranked_by_score:
-            groups = self._cols(searcher).dup_groups(searcher)
-            ordered = demote_duplicates(ordered, lambda h: groups(h.docnum))
-        page_hits = ordered[(p.page - 1) * p.per_page: limit]
-        docset = results.docs()
-        cols = self._cols(searcher)
-        ids = [h["id"] for h in page_hits]
-        scores = {h["id"]: (h.score if ranked_by_score else None) for h in page_hits}
-        hits = self._hits(ids, scores, parsed, {h["id"]: cols.doc_places.get(h.docnum, []) for h in page_hits})
-        if ranked_by_score:
+        result = self.backend.search(self.request_for(p, parsed))
+        hits = self._hits(result.ids, dict(zip(result.ids, result.scores)), parsed)
+        if p.effective_sort == "relevance" and parsed.query is not None:
+            # Reports that read the same as a higher one on this page go to its end (ranking.py).
             hits = spread_same_page(hits, lambda h: h.title, lambda h: h.snippet_html.striptags())
-        facets = {"neighbourhood": self._place_facets(docset, cols)}
-        histogram, unit = self._histogram(docset, cols)
+        if result.group_sizes:
+            sizes = dict(zip(result.ids, result.group_sizes))
+            for hit in hits:
+                hit.group_size = sizes.get(hit.id, 1)
+        facets = {"neighbourhood": sorted((FacetValue(slug, n) for slug, n in result.place_counts.items()),
+                                          key=lambda c: (-c.count, c.value))}
+        if p.date_field == "mentioned":
+            histogram, unit = self._mentioned_histogram(p, result.all_ids or [])
+        else:
+            histogram, unit = day_histogram(result.day_counts)
         suggestion = None
-        if parsed.query is not None and total < FEW_RESULTS and p.page == 1:
-            suggestion = self._suggest(parsed, searcher)
-        return SearchPage(p, parsed, total, hits, facets, histogram, unit, suggestion)
+        if parsed.query is not None and result.total < FEW_RESULTS and p.page == 1:
+            suggestion = self._suggest(parsed)
+        return SearchPage(p, parsed, result.total, hits, facets, histogram, unit, suggestion)
 
-    def _suggest(self, parsed: ParsedQuery, searcher: Searcher) -> str | None:
+    def _suggest(self, parsed: ParsedQuery) -> str | None:
         """Did-you-mean (see `suggest.py`), written as the archive writes the corrected words."""
-        fixes = corrections(parsed, searcher.reader())
+        index = self.archive.index
+        with index.read_lock:
+            searcher = index.searcher()
+            reader = searcher.reader()
+            fixes = corrections(parsed, reader)
+            example: dict[str, str | None] = {}
+            for c in fixes:
+                postings = reader.postings("body_exact", c.folded)
+                example[c.folded] = searcher.stored_fields(postings.id()).get("id") if postings.is_active() else None
         if not fixes:
             return None
         replacements = {}
         for c in fixes:
-            postings = searcher.reader().postings("body_exact", c.folded)
-            rid = searcher.stored_fields(postings.id())["id"] if postings.is_active() else None
+            rid = example.get(c.folded)
             with self.archive.session() as s:
                 body = s.scalar(select(Report.body).where(Report.id == rid)) if rid else None
             replacements[c.word.text] = display_form(c.folded, [body] if body else [])
         return rewrite(parsed.text, replacements)
 
-    def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery, places: dict) -> list[Hit]:
+    def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery) -> list[Hit]:
         if not ids:
             return []
         matcher = parsed.word_matcher()
         with self.archive.session() as s:
-            rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids)))}
+            # `original` (the text as received) is as long as the body and not shown on a results
+            # page: not loading it halves what the database reads per page.
+            rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids))
+                                               .options(defer(Report.original), selectinload(Report.places)))}
         hits = []
         for rid in ids:
             r = rows.get(rid)
@@ -213,57 +225,75 @@ class SearchService:
                 continue
             hits.append(Hit(id=r.id, title=r.title, published=r.published, date_basis=r.date_basis,
                             source=r.source, snippet_html=snippet(r.body, matcher),
-                            score=scores.get(rid), places=sorted(places.get(rid, []))))
+                            score=scores.get(rid), places=sorted(m.place_slug for m in r.places)))
         return hits
 
-    @staticmethod
-    def _place_facets(docset: set[int], cols: _Columns) -> list[FacetValue]:
-        counts = [FacetValue(slug, len(docset & docs)) for slug, docs in cols.places.items()]
-        counts = [c for c in counts if c.count]
-        counts.sort(key=lambda c: (-c.count, c.value))
-        return counts
+    def _mentioned_histogram(self, p: SearchParams, result_ids: list[str]) -> tuple[list[Bucket], str]:
+        """The timeline on mentioned dates: the mentioned ranges of the matching reports, clipped
+        to the from/to window, so that a bar's count is exactly what its link (from/to = the bar)
+        returns."""
+        ids = set(result_ids)
+        stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
+        if p.date_from:
+            stmt = stmt.where(DateMention.date_to >= p.date_from)
+        if p.date_to:
+            stmt = stmt.where(DateMention.date_from <= p.date_to)
+        per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
+        with self.archive.session() as s:
+            for rid, lo, hi in s.execute(stmt):
+                if rid in ids:
+                    per_report.setdefault(rid, []).append((lo, hi))
+        return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
 
-    @staticmethod
-    def _histogram(docset: set[int], cols: _Columns) -> tuple[list[Bucket], str]:
-        """Counts by day, week or month (by the span of the dates), over the whole result set."""
-        keys = [cols.published[d] for d in docset if d < len(cols.published) and cols.published[d]]
-        if not keys:
-            return [], "day"
-        dates = sorted(key_to_date(k) for k in keys)
-        span = (dates[-1] - dates[0]).days
-        unit = "day" if span <= 62 else ("week" if span <= 366 else "month")
+    # -- places ------------------------------------------------------------------------------
+    def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
+        """slug → (reports naming the place, mentions in all of them), from the database."""
+        stmt = (select(PlaceMention.place_slug, func.count(), func.sum(PlaceMention.count))
+                .group_by(PlaceMention.place_slug))
+        if slugs is not None:
+            stmt = stmt.where(PlaceMention.place_slug.in_(slugs))
+        with self.archive.session() as s:
+            return {slug: (int(n), int(m or 0)) for slug, n, m in s.execute(stmt)}
 
-        def bucket_start(d: dt.date) -> dt.date:
-            if unit == "day":
-                return d
-            if unit == "week":  # weeks start on Saturday, as in Syria's working week
-                return d - dt.timedelta(days=(d.weekday() - 5) % 7)
-            return d.replace(day=1)
+    def place_timeline(self, slug: str) -> PlaceTimeline:
+        """How a place's mentions spread over time (by publication date), from the database:
+        the same buckets as the results timeline, with the mentions summed in each."""
+        stmt = (select(Report.published, PlaceMention.count)
+                .join(PlaceMention, PlaceMention.report_id == Report.id)
+                .where(PlaceMention.place_slug == slug))
+        with self.archive.session() as s:
+            rows = list(s.execute(stmt))
+        dated = [(d, c) for d, c in rows if d is not None]
+        buckets, unit = timeline.histogram([(d, d)] for d, _ in dated)
+        mentions = [0] * len(buckets)
+        starts = [b.start for b in buckets]
+        for d, c in dated:
+            mentions[bisect.bisect_right(starts, d) - 1] += c
+        return PlaceTimeline([PlaceBucket(b.start, b.end, b.count, m) for b, m in zip(buckets, mentions)],
+                             unit, undated_reports=len(rows) - len(dated))
 
-        def bucket_end(s: dt.date) -> dt.date:
-            if unit == "day":
-                return s
-            if unit == "week":
-                return s + dt.timedelta(days=6)
-            nxt = (s.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return nxt - dt.timedelta(days=1)
-
-        counts: dict[dt.date, int] = {}
-        for d in dates:
-            b = bucket_start(d)
-            counts[b] = counts.get(b, 0) + 1
-        # Fill empty buckets so the timeline's gaps are visible.
-        buckets = []
-        cur = bucket_start(dates[0])
-        last = bucket_start(dates[-1])
-        while cur <= last:
-            end = bucket_end(cur)
-            buckets.append(Bucket(cur, end, counts.get(cur, 0)))
-            cur = end + dt.timedelta(days=1)
-        return buckets, unit
+    def group_members(self, report: Report) -> list[Report]:
+        """The other reports of `report`'s near-duplicate group ("also published as")."""
+        if not report.dup_group:
+            return []
+        return [r for r in self.archive.group_members(report.dup_group) if r.id != report.id]
 
     def report(self, rid: str) -> Report | None:
-        from sqlalchemy.orm import selectinload
         with self.archive.session() as s:
             return s.scalar(select(Report).where(Report.id == rid)
                             .options(selectinload(Report.places), selectinload(Report.dates)))
+
+    def iter_result_ids(self, p: SearchParams, batch: int = 200) -> Iterator[list[str]]:
+        """Every result's report ID, in result order, in batches of `batch` (whole-set exports).
+
+        Ignores `page`/`per_page`. One backend call gives the whole ordered list of IDs of one
+        index generation, so an ingest committing mid-export changes nothing in it.
+        """
+        parsed = self.parse(p.q)
+        if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
+            return
+        result = self.backend.search(self.request_for(p, parsed, offset=0, limit=2**62, facets=False,
+                                                      all_ids=False))
+        ids = result.ids
+        for start in range(0, len(ids), batch):
+            yield ids[start:start + batch]

@@ -14,6 +14,7 @@ for matching.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from app.arabic.normalise import fold, strip_diacritics
@@ -111,8 +112,9 @@ class Corrector:
     name (بلجيكيا) also searches the spelling the archive uses (بلجيكا), and says so.
     """
 
-    def __init__(self, reader):
+    def __init__(self, reader, lock=None):
         self.reader = reader
+        self.lock = lock or nullcontext()  # the index's read lock (see index.py)
         self._cache: dict[str, str | None] = {}
         self._ok = VOCABULARY_FIELD in reader.schema
 
@@ -122,7 +124,8 @@ class Corrector:
         if w.surface not in self._cache:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            best = _best_correction(self.reader, w)
+            with self.lock:
+                best = _best_correction(self.reader, w)
             self._cache[w.surface] = best[1] if best else None
         return self._cache[w.surface]
 

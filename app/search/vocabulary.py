@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from app.arabic.normalise import fold
 from app.arabic.stopwords import stopwords
@@ -26,10 +27,13 @@ VOCABULARY_FIELD = "body_exact"
 class IndexVocabulary:
     """Document frequencies read from an index reader (cheap lookups, nothing loaded up front)."""
 
-    def __init__(self, reader, fieldname: str = VOCABULARY_FIELD):
+    def __init__(self, reader, fieldname: str = VOCABULARY_FIELD, lock=None):
         self.reader = reader
         self.fieldname = fieldname
-        self._n = reader.doc_count()
+        #: The index's read lock (index.py: Whoosh's file handles are not thread-safe).
+        self.lock = lock or nullcontext()
+        with self.lock:
+            self._n = reader.doc_count()
         self._has_field = fieldname in reader.schema
 
     def doc_count(self) -> int:
@@ -39,7 +43,8 @@ class IndexVocabulary:
         if not self._has_field:
             return 0
         try:
-            return self.reader.doc_frequency(self.fieldname, word)
+            with self.lock:
+                return self.reader.doc_frequency(self.fieldname, word)
         except Exception:  # a closed or replaced reader: treat as unknown rather than fail a write
             return 0
 

@@ -1,6 +1,7 @@
 """The FastAPI application: one Archive and one SearchService per process."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,21 +13,53 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.archive import Archive
 from app.config import Settings, get_settings
+from app.dates.hijri import arabic_digits
+from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
 
-from . import api, pages
-from .security import SecurityHeaders
+from app import __version__
+
+from . import api, dates, docs, export, feeds, pages
+from .caching import ArchiveVersions, ConditionalGet
+from .security import HEADERS as SECURITY_HEADERS
+from .security import ReadOnlySurface, SecurityHeaders
+from .views import place_label
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 
+API_DESCRIPTION = """سجل أرشيف قابل للبحث لتقارير النزاع المسلح باللغة العربية. A searchable archive of Arabic reports on armed conflict.
+
+* **Read-only**: only GET and HEAD; every other method gets 405. CORS: any origin may GET `/api/…`.
+* **Twins**: every HTML page has a JSON twin with the same parameters (`/reports` → `/api/reports`,
+  `/reports/{id}` → `/api/reports/{id}`, `/neighbourhoods[/{slug}]` → `/api/neighbourhoods[/{slug}]`);
+  pages name their twin, feed and exports in `<link rel="alternate">` tags and `Link` headers.
+* **Filters** (pages, API, feed, exports alike): `q`, `neighbourhood` (repeatable), `from`, `to`
+  (YYYY-MM-DD), `date_field` (published | mentioned), `sort` (relevance | newest | oldest), `page`, `per_page` (1–100).
+* **Feed and exports**: `/feed.atom` (newest 50), `/reports.csv` (UTF-8 with BOM), `/reports.jsonl`.
+* **Caching**: `ETag` and `Last-Modified` follow the archive's last change; revalidate with
+  `If-None-Match` / `If-Modified-Since` for a 304.
+* **Errors** always look like `{"error": {"code": "bad_parameter", "message": "…", "param": "from"}}`.
+"""
+
+TAGS = [
+    {"name": "reports", "description": "البحث في التقارير وقراءتها — search and read reports"},
+    {"name": "neighbourhoods", "description": "الأحياء والأماكن في المعجم الجغرافي — the gazetteer"},
+    {"name": "feeds", "description": "خلاصات Atom — Atom feeds"},
+    {"name": "exports", "description": "تصدير مجموعة نتائج كاملة — whole result sets"},
+    {"name": "meta", "description": "حالة الأرشيف — archive statistics and health"},
+]
+
+#: Machine-readable endpoints outside /api/: their errors are JSON too.
+MACHINE_PATHS = ("/healthz", "/openapi.json", "/feed.atom", "/reports.csv", "/reports.jsonl")
+
 _MESSAGES = {404: "الصفحة المطلوبة غير موجودة", 405: "الطريقة غير مسموحة", 400: "طلب غير صالح"}
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/openapi.json")
+    return request.url.path.startswith("/api/") or request.url.path in MACHINE_PATHS
 
 
 def _error(request: Request, status: int, code: str, message: str, param: str | None = None):
@@ -39,14 +72,20 @@ def _error(request: Request, status: int, code: str, message: str, param: str | 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     archive = Archive(settings)
-    app = FastAPI(title="Sijill — سجل", version="0.1.0", docs_url=None, redoc_url=None,
-                  description="A searchable archive of Arabic reports on armed conflict. Read-only JSON API: "
-                              "every HTML page has a twin under /api/ with the same parameters.")
+    app = FastAPI(title="Sijill — سجل", version=__version__, docs_url=None, redoc_url=None,
+                  description=API_DESCRIPTION, openapi_tags=TAGS)
     app.state.settings = settings
     app.state.archive = archive
     app.state.service = SearchService(archive)
+    app.state.versions = ArchiveVersions(archive)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["site_name"] = "سجل"
+    dates.register(templates.env)
+    templates.env.globals["place"] = get_place
+    # Pages show places by their Arabic name, not their slug (chips, facets, report metadata).
+    templates.env.globals["place_label"] = place_label
+    # One digit system in the interface: Arabic-Indic, as the date labels (app.dates.hijri) write them.
+    templates.env.filters["num"] = arabic_digits
     app.state.templates = templates
 
     @app.exception_handler(ParamError)
@@ -69,10 +108,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):  # never a stack trace to the reader
-        return _error(request, 500, "server_error", "حدث خطأ داخلي؛ سُجّل وسيُصلح.")
+        # Starlette answers this from outside the middleware stack, so the headers go on here.
+        logging.getLogger("sijill").exception("unhandled error on %s", request.url.path)
+        response = _error(request, 500, "server_error", "حدث خطأ داخلي؛ سُجّل وسيُصلح.")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name.decode(), value.decode())
+        return response
 
     app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(export.router)
+    app.include_router(docs.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    # Outermost last: security headers on everything, then the read-only/CORS surface, then caching.
+    app.add_middleware(ConditionalGet, versions=app.state.versions)
+    app.add_middleware(ReadOnlySurface)
     app.add_middleware(SecurityHeaders)
     return app

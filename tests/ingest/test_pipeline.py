@@ -106,6 +106,8 @@ def test_cli_check_exit_status(settings, seed_ids, monkeypatch):
 
     from app.cli import cli
     monkeypatch.setenv("SIJILL_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:
+        monkeypatch.setenv("SIJILL_DATABASE_URL", settings.database_url)
     from app.config import get_settings
     get_settings.cache_clear()
     runner = CliRunner()

@@ -56,7 +56,7 @@ def test_html_and_json_list_the_same_reports(client):
     import re
     for params in ({"q": "حلب"}, {}, {"q": "المدنيين", "sort": "oldest"}, {"per_page": 2, "page": 2}):
         html = client.get("/reports", params=params).text
-        html_ids = re.findall(r'<h3><a href="/reports/([0-9a-f]{12})', html)
+        html_ids = re.findall(r'<h3[^>]*><a href="/reports/([0-9a-f]{12})', html)
         api_ids = [r["id"] for r in client.get("/api/reports", params=params).json()["results"]]
         assert html_ids == api_ids and api_ids
 
@@ -84,3 +84,22 @@ def test_security_headers(client):
 def test_openapi(client):
     spec = client.get("/openapi.json").json()
     assert "/api/reports" in spec["paths"] and "/api/reports/{report_id}" in spec["paths"]
+
+
+def test_a_server_error_is_an_arabic_page_with_security_headers(seeded_settings, monkeypatch):
+    """Even an unexpected failure shows a page for people, with the same strict headers."""
+    from fastapi.testclient import TestClient
+
+    from app.search.service import SearchService
+    from app.web.app import create_app
+
+    def broken(self, params):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(SearchService, "search", broken)
+    with TestClient(create_app(seeded_settings), raise_server_exceptions=False) as c:
+        r = c.get("/reports", params={"q": "حلب"})
+        assert r.status_code == 500 and "حدث خطأ" in r.text and "Traceback" not in r.text
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        api = c.get("/api/reports", params={"q": "حلب"})
+        assert api.status_code == 500 and api.json()["error"]["code"] == "server_error"

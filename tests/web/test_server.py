@@ -1,5 +1,4 @@
 """A real `sijill serve` (uvicorn) process on a free port, spoken to over HTTP."""
-import os
 import socket
 import subprocess
 import sys
@@ -8,14 +7,12 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, make_settings, settings_env
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("served") / "data"
-    env = dict(os.environ, SIJILL_DATA_DIR=str(data))
-    env.pop("SIJILL_DATABASE_URL", None)
+    env = settings_env(make_settings(tmp_path_factory.mktemp("served")))
     subprocess.run([sys.executable, "-m", "app", "ingest", str(SEEDS)], env=env, check=True, cwd=ROOT,
                    capture_output=True)
     with socket.socket() as s:

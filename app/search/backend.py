@@ -1,0 +1,105 @@
+"""The search backend interface: everything the archive needs from a full-text engine.
+
+`ArchiveIndex` (index.py, Whoosh on local disk) is the implementation today; a second engine
+(OpenSearch/Elasticsearch, see docs/scaling.md) is a new module implementing `SearchBackend`, chosen
+by configuration — the search service, pages, API, ingest and `check` do not change.
+
+The query is passed as the parsed query tree (whoosh.query objects: Term, Or, And, Sequence …),
+which is Sijill's query language after parsing; another backend translates that tree
+(Term → term, Or → bool/should, And → bool/must, Sequence → match_phrase), it never re-parses text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """What is indexed for one report (the database row is the source of every field)."""
+
+    id: str
+    sha256: str
+    title: str
+    body: str
+    published: dt.date | None = None
+    places: tuple[str, ...] = ()
+    dup_group: str | None = None
+    #: The source's own record identifier (matched whole, case-insensitively).
+    source_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    #: Parsed query tree; None browses (every report).
+    query: object | None = None
+    #: Any of these gazetteer slugs.
+    neighbourhoods: tuple[str, ...] = ()
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+    #: Only these report IDs (e.g. those whose *mentioned* dates match, found in the database).
+    restrict_ids: frozenset[str] | None = None
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    #: Count matches per neighbourhood and per publication day over the whole result set.
+    facets: bool = True
+    #: Also return the IDs of every match (for timelines computed from the database).
+    all_ids: bool = False
+    #: One result per near-duplicate group (its best-ranked member); `total` counts groups.
+    collapse: bool = False
+
+
+@dataclass
+class SearchResult:
+    ids: list[str]
+    #: Relevance scores aligned with `ids` (None when sorted by date).
+    scores: list[float | None]
+    #: Exact number of matching reports.
+    total: int
+    #: slug → number of matching reports naming it.
+    place_counts: dict[str, int] = field(default_factory=dict)
+    #: (publication day, number of matching reports) in date order; undated reports left out.
+    day_counts: list[tuple[dt.date, int]] = field(default_factory=list)
+    #: IDs of every match (only when the request asked for `all_ids`).
+    all_ids: list[str] | None = None
+    #: With `collapse`: for each of `ids`, how many matches its near-duplicate group has.
+    group_sizes: list[int] = field(default_factory=list)
+
+
+@runtime_checkable
+class IndexBatch(Protocol):
+    """One atomic batch of index changes: visible to searches after `commit`, never partly."""
+
+    def add(self, doc: IndexDocument) -> None: ...
+    def delete(self, report_id: str) -> None: ...
+    def commit(self) -> None: ...
+    def cancel(self) -> None: ...
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    def open(self) -> object: ...
+    def create(self) -> object:
+        """An empty index, replacing any existing one."""
+    def batch(self, *, replace: bool = True, bulk: bool = False) -> IndexBatch:
+        """Start a batch; `replace` makes adds idempotent (an existing ID is overwritten);
+        `bulk` tunes for large rebuilds."""
+    def delete_ids(self, ids: Iterable[str]) -> None: ...
+    def search(self, request: SearchRequest) -> SearchResult: ...
+    def entries(self) -> dict[str, str]:
+        """report ID → sha256 of every indexed report (for `sijill check`)."""
+    def doc_count(self) -> int: ...
+    def contains(self, report_id: str) -> bool: ...
+    def optimize(self) -> None:
+        """Compact after a large ingest (merge segments); a no-op where meaningless."""
+    def vocabulary(self) -> object:
+        """The archive's vocabulary (`app.arabic.glue.Vocabulary`: document frequencies of folded
+        surface forms) as of the current generation — glued words are split against it."""
+    def corrector(self) -> object:
+        """A callable QueryWord → the archive's spelling of a word it does not know, or None
+        (`suggest.Corrector`): long queries search that spelling too."""

@@ -1,0 +1,86 @@
+"""Preparing reports in worker processes changes nothing but speed: same order, same outcome."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.archive import Archive
+from app.ingest import parallel
+from app.ingest.parallel import ordered_map
+from app.models import DateMention, PlaceMention, Report
+from tests.conftest import SEEDS, ingest_paths, make_settings
+
+
+def _pid_of(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def test_ordered_map_keeps_order_and_uses_workers():
+    out = list(ordered_map(_pid_of, range(500), workers=2))
+    assert [item for item, _ in out] == list(range(500))
+    assert [r[0] for _, r in out] == [i * i for i in range(500)]
+    assert os.getpid() not in {r[1] for _, r in out}
+
+
+def test_small_inputs_stay_in_process():
+    out = list(ordered_map(_pid_of, range(parallel.POOL_AFTER), workers=2))
+    assert {r[1] for _, r in out} == {os.getpid()}
+
+
+def _raise_on_13(x: int) -> int:
+    if x == 13 + parallel.POOL_AFTER:
+        raise ValueError("boom")
+    return x
+
+
+def test_an_error_in_a_worker_reaches_the_caller():
+    with pytest.raises(ValueError, match="boom"):
+        list(ordered_map(_raise_on_13, range(300), workers=2))
+
+
+def test_bad_worker_setting_is_named(monkeypatch):
+    monkeypatch.setenv("SIJILL_INGEST_WORKERS", "many")
+    with pytest.raises(ValueError, match="SIJILL_INGEST_WORKERS"):
+        parallel.default_workers()
+
+
+@pytest.fixture
+def many_reports(tmp_path):
+    """150 files from the seeds' sentences: varied texts, some exact duplicates, some refusals."""
+    sentences = []
+    for f in sorted(SEEDS.glob("*.txt")):
+        sentences += [s.strip() for s in re.split(r"(?<=[.؟])\s+", f.read_text(encoding="utf-8")) if len(s.strip()) > 40]
+    d = tmp_path / "many"
+    d.mkdir()
+    for i in range(150):
+        if i % 25 == 7:
+            (d / f"{i:03d}.txt").write_bytes(b"")  # refused: no text
+            continue
+        k = i if i % 10 else i - 3  # every tenth repeats an earlier text: a duplicate
+        text = f"حلب – تقرير رقم {k}\n" + " ".join(sentences[(k * 7 + j) % len(sentences)] for j in range(4))
+        (d / f"{i:03d}.txt").write_text(text, encoding="utf-8")
+    return d
+
+
+def _contents(archive: Archive):
+    with archive.session() as s:
+        reports = [(r.id, r.title, r.body, r.published) for r in s.scalars(select(Report).order_by(Report.id))]
+        places = sorted(s.execute(select(PlaceMention.report_id, PlaceMention.place_slug, PlaceMention.count)).all())
+        dates = sorted(s.execute(select(DateMention.report_id, DateMention.start, DateMention.date_from)).all())
+    return reports, places, dates
+
+
+def test_parallel_ingest_equals_serial_ingest(tmp_path, many_reports, monkeypatch):
+    outcomes = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SIJILL_INGEST_WORKERS", workers)
+        archive = Archive(make_settings(tmp_path / f"w{workers}"))
+        summary = ingest_paths(archive, many_reports)
+        outcomes.append((summary.added, summary.duplicates, [str(r) for r in summary.refused], _contents(archive)))
+        assert archive.check().ok
+    assert outcomes[0] == outcomes[1]
+    added, duplicates, refused, _ = outcomes[0]
+    assert len(added) == 150 - 6 - len(duplicates) and len(refused) == 6 and duplicates
