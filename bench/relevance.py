@@ -11,10 +11,12 @@ deterministic sample (articles ordered by a hash of their ID). Nothing of either
 the repository; built indexes are cached under `--cache` (default: $TMPDIR/sijill-bench).
 
 Systems (each indexes `title` and `body`; all scored by Whoosh's BM25F with the same parameters
-and the same title weight as the product):
-- sijill    the product: `app.search.schema` (stem + exact-surface fields, glued words split
-            against the collection's own vocabulary) and `app.search.query.parse` — the exact query
-            the product runs for a long query;
+and the same title weight as the product, evaluated by the product's engine, `app.search.engine`):
+- sijill    the product end to end: indexed through `ArchiveIndex` (`app.search.schema`: stem,
+            exact-surface and proximity fields, glued words split against the collection's own
+            vocabulary, counted first as `sijill reindex` does), queried with
+            `app.search.query.parse` and `ArchiveIndex.search` — exactly what the product runs for
+            a long query;
 - lucene    a faithful re-implementation of Lucene's ArabicAnalyzer (`bench/analyzers.py`);
 - isri      Whoosh's StemmingAnalyzer with the ISRI root stemmer;
 - standard  Whoosh's StandardAnalyzer.
@@ -42,17 +44,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 from whoosh import index as windex  # noqa: E402
 from whoosh import scoring  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 from whoosh.query import Or, Term  # noqa: E402
 
 from app.arabic.glue import using_vocabulary  # noqa: E402
+from app.search.backend import IndexDocument, SearchRequest  # noqa: E402
+from app.search.codec import CompactCodec  # noqa: E402
+from app.search.engine import Generation  # noqa: E402
+from app.search.index import ArchiveIndex  # noqa: E402
+from app.search.merge import merge_all  # noqa: E402
 from app.search.minimum_match import MinimumShouldMatch  # noqa: E402
 from app.search.query import TITLE_BOOST, minimum_should_match, parse  # noqa: E402
-from app.search.schema import SCHEMA_VERSION, build_schema  # noqa: E402
-from app.search.suggest import Corrector  # noqa: E402
-from app.search.vocabulary import IndexVocabulary, count_documents  # noqa: E402
+from app.search.schema import SCHEMA_VERSION  # noqa: E402
+from app.search.vocabulary import count_documents  # noqa: E402
 from bench.analyzers import BASELINES  # noqa: E402
 
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
@@ -99,11 +106,10 @@ def load_distractors(n: int) -> list[dict]:
 
 
 def _source_key(system: str, n_distractors: int) -> str:
-    h = hashlib.sha256(f"{system}|{n_distractors}|{SCHEMA_VERSION}|v3".encode())
-    files = sorted((ROOT / "app" / "arabic").glob("*")) + [ROOT / "app" / "search" / "schema.py",
-                                                           ROOT / "app" / "search" / "vocabulary.py"]
+    h = hashlib.sha256(f"{system}|{n_distractors}|{SCHEMA_VERSION}|v4".encode())
+    files = sorted((ROOT / "app" / "arabic").glob("*")) + sorted((ROOT / "app" / "search").glob("*.py"))
     if system != "sijill":
-        files = [ROOT / "bench" / "analyzers.py"]
+        files = [ROOT / "bench" / "analyzers.py", ROOT / "app" / "search" / "codec.py"]
     for f in files:
         if f.is_file():
             h.update(f.read_bytes())
@@ -114,7 +120,7 @@ def _source_key(system: str, n_distractors: int) -> str:
 
 def _baseline_schema(system: str) -> Schema:
     ana = BASELINES[system]()
-    return Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=ana), body=TEXT(analyzer=ana))
+    return Schema(id=ID(stored=True, unique=True, sortable=True), title=TEXT(analyzer=ana), body=TEXT(analyzer=ana))
 
 
 def build_index(system: str, docs: list[dict], path: Path) -> float:
@@ -124,22 +130,23 @@ def build_index(system: str, docs: list[dict], path: Path) -> float:
         shutil.rmtree(path)
     path.mkdir(parents=True)
     if system == "sijill":
-        ix = windex.create_in(str(path), build_schema())
-        # As `sijill reindex` does: count the collection's vocabulary first, then index with it.
+        # As `sijill reindex` does: count the collection's vocabulary first, then index with it,
+        # through the product's own index writer (codec, fields, merge).
         vocab = count_documents((f"{d['title']}\n{d['text']}" for d in docs), min_df=2)
-        w = ix.writer(limitmb=256)
+        index = ArchiveIndex(path)
+        index.create()
+        batch = index.batch(replace=False, bulk=True)
         with using_vocabulary(vocab):
             for d in docs:
-                w.add_document(id=d["id"], sha256="", title=d["title"], body=d["text"],
-                               title_exact=d["title"], body_exact=d["text"], body_pairs=d["text"], published=0, places="",
-                               dup_group=d["id"])
-        w.commit()
+                batch.add(IndexDocument(id=d["id"], sha256="", title=d["title"], body=d["text"]))
+        batch.commit(optimize=True)
+        index.close_searcher()
     else:
         ix = windex.create_in(str(path), _baseline_schema(system))
-        w = ix.writer(limitmb=256)
+        w = ix.writer(limitmb=256, codec=CompactCodec(), compound=False)
         for d in docs:
             w.add_document(id=d["id"], title=d["title"], body=d["text"])
-        w.commit()
+        w.commit(mergetype=merge_all)
     return time.perf_counter() - t0
 
 
@@ -151,6 +158,10 @@ def open_index(system: str, docs: list[dict], n_distractors: int, cache: Path, r
             shutil.rmtree(old, ignore_errors=True)
         built = build_index(system, docs, path)
         (path / "DONE").write_text("ok")
+    if system == "sijill":
+        index = ArchiveIndex(path)
+        index.open(create=False)
+        return index, built
     return windex.open_dir(str(path)), built
 
 
@@ -166,31 +177,37 @@ def baseline_query(system: str, analyzer, text: str):
 
 
 def run_system(system: str, ix, queries, qrels, limit: int = 100):
-    searcher = ix.searcher(weighting=scoring.BM25F())
-    reader = searcher.reader()
-    ids = {n: f["id"] for n, f in searcher.reader().iter_docs()}
-    analyzer = BASELINES[system]() if system != "sijill" else None
-    vocab = IndexVocabulary(reader) if system == "sijill" else None
-    corrector = Corrector(reader) if system == "sijill" else None
+    """Every question through the system; Sijill through the product's parse and backend search,
+    the baselines through the product's engine with the same scorer."""
+    if system == "sijill":
+        vocab, corrector = ix.vocabulary(), ix.corrector()
+    else:
+        searcher = ix.searcher(weighting=scoring.BM25F())
+        gen = Generation(searcher)
+        analyzer = BASELINES[system]()
     metrics = {"ndcg10": [], "mrr10": [], "recall100": [], "ms": []}
     runs = {}
     for q in queries:
         t0 = time.perf_counter()
+        ranked: list[str] = []
         if system == "sijill":
             query = parse(q["query"], vocab, long_query=True, corrector=corrector).query
+            if query is not None:
+                ranked = ix.search(SearchRequest(query=query, sort="relevance", limit=limit, facets=False)).ids
         else:
             query = baseline_query(system, analyzer, q["query"])
-        ranked: list[str] = []
-        if query is not None:
-            hits = searcher.search(query, limit=limit)
-            ranked = [ids[h.docnum] for h in hits]
+            if query is not None:
+                m = gen.evaluate(query)
+                top = np.lexsort((m.docs, -m.scores))[:limit]  # score, then docnum: Whoosh's order
+                ranked = [gen.id_of(int(d)) for d in m.docs[top]]
         metrics["ms"].append((time.perf_counter() - t0) * 1000)
         rel = qrels[q["qid"]]
         metrics["ndcg10"].append(ndcg(ranked[:10], rel))
         metrics["mrr10"].append(next((1 / (i + 1) for i, d in enumerate(ranked[:10]) if d in rel), 0.0))
         metrics["recall100"].append(len(rel & set(ranked[:limit])) / len(rel))
         runs[q["qid"]] = ranked[:10]
-    searcher.close()
+    if system != "sijill":
+        searcher.close()
     return metrics, runs
 
 
