@@ -107,7 +107,9 @@ def load_distractors(n: int) -> list[dict]:
 
 def _source_key(system: str, n_distractors: int) -> str:
     h = hashlib.sha256(f"{system}|{n_distractors}|{SCHEMA_VERSION}|v4".encode())
-    files = sorted((ROOT / "app" / "arabic").glob("*")) + sorted((ROOT / "app" / "search").glob("*.py"))
+    # What decides the index's contents: the analysis, the schema and fields, the writer.
+    files = sorted((ROOT / "app" / "arabic").glob("*")) + [
+        ROOT / "app" / "search" / f"{m}.py" for m in ("schema", "fields", "codec", "index", "merge", "vocabulary")]
     if system != "sijill":
         files = [ROOT / "bench" / "analyzers.py", ROOT / "app" / "search" / "codec.py"]
     for f in files:

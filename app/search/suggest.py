@@ -2,8 +2,8 @@
 
 When a query finds few or no reports, each of its words that the archive (almost) never uses is
 compared with the words it does use: candidates within one edit (insertion, deletion,
-substitution or transposition) of the word's *folded* form — so hamza, alef and ta-marbuta
-spellings never count as typos — are looked up in the index's `body_exact` lexicon (Whoosh walks
+substitution or transposition, the first letter kept) of the word's *folded* form — so hamza,
+alef and ta-marbuta spellings never count as typos — are looked up in the index's `body_exact` lexicon (Whoosh walks
 the lexicon with a Levenshtein automaton: no scan of the vocabulary), and the most frequent
 one wins. Words of eight letters or more may also differ by two edits when both are swaps of
 letters Arabic writers commonly confuse (ض/ظ, ذ/ز, ث/س, ص/س, ط/ت, ق/ك, ح/ه, ع/ء).
@@ -85,24 +85,41 @@ def corrections(parsed: ParsedQuery, reader) -> list[Correction]:
     return out
 
 
+def _candidates(reader, surface: str) -> dict[str, int]:
+    """Words of the archive one edit from `surface` (first letter kept: hamza and alef forms are
+    already folded, and a wrong first letter is the rarest typo), with their document frequency."""
+    found = set(reader.terms_within(VOCABULARY_FIELD, surface, 1, prefix=1))
+    if len(surface) >= 8:
+        found.update(_confusable_pairs(surface))
+    out = {}
+    for c in found:
+        if isinstance(c, bytes):
+            c = c.decode("utf-8")
+        if c != surface:
+            df = reader.doc_frequency(VOCABULARY_FIELD, c)
+            if df:
+                out[c] = df
+    return out
+
+
 def _best_correction(reader, w: QueryWord) -> tuple[int, str] | None:
     """(df, folded spelling) of the most frequent near spelling of an unknown word, or None."""
     own = _word_df(reader, w)
     if own >= RARE:
         return None
-    candidates = set(reader.terms_within(VOCABULARY_FIELD, w.surface, 1))
-    if len(w.surface) >= 8:
-        candidates.update(c for c in _confusable_pairs(w.surface) if reader.doc_frequency(VOCABULARY_FIELD, c))
     best: tuple[int, str] | None = None
-    for c in candidates:
-        if isinstance(c, bytes):
-            c = c.decode("utf-8")
-        if c == w.surface:
-            continue
-        df = reader.doc_frequency(VOCABULARY_FIELD, c)
+    for c, df in _candidates(reader, w.surface).items():
         if df > own and df >= own * MARGIN and (best is None or (df, c) > best):
             best = (df, c)
     return best
+
+
+#: A long query's word is corrected silently only when it is at least this long, appears in no
+#: report at all, and has at most `SILENT_MAX_NEIGHBOURS` near spellings in the archive: a word in
+#: a dense neighbourhood (الموقد: المعقد، المورد، الموحد …) is ambiguous, and a wrong guess would
+#: add noise to the query — did-you-mean leaves such choices to the reader.
+SILENT_MIN_LENGTH = 5
+SILENT_MAX_NEIGHBOURS = 3
 
 
 class Corrector:
@@ -119,14 +136,18 @@ class Corrector:
         self._ok = VOCABULARY_FIELD in reader.schema
 
     def __call__(self, w: QueryWord) -> str | None:
-        if not self._ok or w.prefix or w.parts or not 4 <= len(w.surface) <= MAX_WORD_LENGTH:
+        if not self._ok or w.prefix or w.parts or not SILENT_MIN_LENGTH <= len(w.surface) <= MAX_WORD_LENGTH:
             return None
         if w.surface not in self._cache:
             if len(self._cache) > 10_000:
                 self._cache.clear()
             with self.lock:
-                best = _best_correction(self.reader, w)
-            self._cache[w.surface] = best[1] if best else None
+                fixed = None
+                if _word_df(self.reader, w) == 0:
+                    near = _candidates(self.reader, w.surface)
+                    if 0 < len(near) <= SILENT_MAX_NEIGHBOURS:
+                        fixed = max(near.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            self._cache[w.surface] = fixed
         return self._cache[w.surface]
 
 
