@@ -227,7 +227,16 @@ class Generation:
             return _without(self._eval(q.a), self._eval(q.b), q.boost)
         if type(q) is MinimumShouldMatch:
             return _at_least(q.minmatch, [self._eval(s) for s in q.subqueries], q.boost)
+        if isinstance(q, wq.Prefix) and q.text and q.fieldname in self.searcher.schema:
+            return self._prefix(q)
         return self._whoosh(q)
+
+    def _prefix(self, q: wq.Prefix) -> Matches:
+        """The union of the prefix's expansions, each scored as a term — what Whoosh's matcher does,
+        in one vectorised pass (`_btexts` applies a query's own cap on expansions)."""
+        field = self.searcher.schema[q.fieldname]
+        terms = [wq.Term(q.fieldname, field.from_bytes(b), boost=q.boost) for b in q._btexts(self.searcher.reader())]
+        return _union([self._term(t) for t in terms], 1.0, self.doccount)
 
     def _term(self, q: wq.Term) -> Matches:
         s = self.searcher
