@@ -77,8 +77,10 @@ def state(settings) -> tuple[dict, dict, dict]:
         db = {rid: (sha, group) for rid, sha, group in s.execute(select(Report.id, Report.sha256, Report.dup_group))}
     with archive.index.open().searcher() as searcher:
         reader = searcher.reader()
-        groups = reader.column_reader("dup_group")
-        index_groups = {reader.stored_fields(n)["id"]: groups[n] for n in reader.all_doc_ids()}
+        index_groups = {}
+        if reader.doc_count_all():  # an empty index (killed before its first commit) has no columns
+            groups = reader.column_reader("dup_group")
+            index_groups = {reader.stored_fields(n)["id"]: groups[n] for n in reader.all_doc_ids()}
     return db, archive.index.entries(), index_groups
 
 
