@@ -6,7 +6,8 @@ and score one posting at a time. Here a query tree becomes two aligned arrays �
 (sorted) and scores — from which total, facets, timeline and the top k are cheap.
 
 Scores are Whoosh's own BM25F (same idf, same quantised field lengths, same boosts), so ranking
-does not change. Node types evaluated natively: Term, Or, And, Every, NullQuery. Anything else
+does not change. Node types evaluated natively: Term, Or, And, AndNot, AndMaybe, Every, NullQuery.
+Anything else
 (phrases, spans, prefixes, ranges, Not …) is evaluated by Whoosh's matcher for that subtree, leaf
 by leaf, and joined in — correct for every query, fast for the common ones.
 """
@@ -220,6 +221,25 @@ class Generation:
             return _union([self._eval(s) for s in q.subqueries], q.boost, self.doccount)
         if type(q) is wq.And:
             return _intersection([self._eval(s) for s in q.subqueries], q.boost, self.doccount)
+        if type(q) is wq.AndNot:  # a, without the documents of b; a's scores
+            m = self._eval(q.a)
+            if len(m.docs):
+                gone = self._eval(q.b).docs
+                keep = ~np.isin(m.docs, gone, assume_unique=True)
+                m = Matches(m.docs[keep], m.scores[keep])
+            return _boosted(m, q.boost)
+        if type(q) is wq.AndMaybe:  # a's documents; b adds its score where it matches too
+            m = self._eval(q.a)
+            if len(m.docs):
+                opt = self._eval(q.b)
+                if len(opt.docs):
+                    idx = np.searchsorted(opt.docs, m.docs)
+                    idx[idx >= len(opt.docs)] = 0
+                    hit = opt.docs[idx] == m.docs
+                    scores = m.scores.copy()
+                    scores[hit] += opt.scores[idx[hit]]
+                    m = Matches(m.docs, scores)
+            return _boosted(m, q.boost)
         return self._whoosh(q)
 
     def _term(self, q: wq.Term) -> Matches:
@@ -283,6 +303,10 @@ class Generation:
 #: Above this share of the archive, unions and intersections use dense arrays (O(archive), no
 #: sorting) instead of sorted-array set operations (O(n log n)).
 DENSE_SHARE = 1 / 32
+
+
+def _boosted(m: Matches, boost: float) -> Matches:
+    return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
 
 
 def _union(parts: list[Matches], boost: float = 1.0, n: int = 0) -> Matches:

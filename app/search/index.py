@@ -244,10 +244,11 @@ class ArchiveIndex:
             out: dict[str, str] = {}
             for r, _ in s.reader().leaf_readers():
                 if r.has_column("id") and r.has_column("sha256"):
-                    ids, shas = r.column_reader("id"), r.column_reader("sha256")
-                    for n in range(r.doc_count_all()):
-                        if not r.is_deleted(n):
-                            out[_text(ids[n])] = _text(shas[n])
+                    # Whole columns in one pass each (per-document lookups seek twice per report).
+                    deleted = r.deleted_docs_set if r.has_deletions() else frozenset()
+                    for n, (rid, sha) in enumerate(zip(r.column_reader("id"), r.column_reader("sha256"))):
+                        if n not in deleted:
+                            out[_text(rid)] = _text(sha)
                 else:
                     for n, f in r.iter_docs():
                         out[f["id"]] = f["sha256"]
