@@ -128,17 +128,14 @@ class Archive:
 
         Place mentions are derived again from each report's text with the current gazetteer, so an
         edit of places.csv reaches old reports: changed mentions are rewritten in the database in the
-        same run, committed right after the new index.
-
-        Two passes: the first counts the archive's vocabulary (for glued words, see
-        `app.search.vocabulary`), so the rebuilt index depends only on the reports, not on the
+        same run, committed right after the new index. Two passes: the first counts the archive's
+        vocabulary (for glued words), so the rebuilt index depends only on the reports, not on the
         order they were ingested in.
         """
         from app.ingest.pipeline import place_mentions
 
         with self.sessions() as session:
-            vocab = count_documents((_text(r) for r in session.execute(select(Report.title, Report.body))
-                                     .yield_per(batch)), min_df=2)
+            vocab = count_documents((_text(r) for r in self._iter_reports(session, batch)), min_df=2)
         self.index.create()
         n = 0
         writer = self.index.batch(replace=False, bulk=True)
@@ -302,6 +299,5 @@ class ArchivePeek:
         return found
 
 
-def _text(report) -> str:
-    """Title and body: what the glued-word vocabulary is counted over."""
+def _text(report: Report) -> str:
     return f"{report.title}\n{report.body}"

@@ -125,7 +125,11 @@ def records(size: int, data: Path, rng: random.Random) -> Iterator[dict]:
 
 def build(size: int, out: Path, data: Path = DATA) -> dict:
     """Write `size` reports into `out/part-NNNN/*.txt` + manifest.csv; return (and save) a summary."""
-    summary_path = out / "corpus.json"
+    # Beside the corpus, not in it: `sijill ingest` reads .json files as reports.
+    summary_path = out.parent / f"{out.name}.json"
+    stray = out / "corpus.json"
+    if stray.is_file():
+        stray.replace(summary_path)
     if summary_path.is_file():
         summary = json.loads(summary_path.read_text())
         if summary.get("size") == size and summary.get("seed") == SEED:

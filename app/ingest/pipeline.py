@@ -36,6 +36,10 @@ BATCH_SIZE = 2000
 BATCH_CHARS = 8_000_000
 
 
+#: Where `prepare` leaves a report's MinHash (a plain instance attribute, not a column).
+SIGNATURE = "_sijill_minhash"
+
+
 class HashLookup(Protocol):
     def existing_hashes(self, hashes: Iterable[str]) -> set[str]: ...
 
@@ -95,6 +99,9 @@ def prepare(rec: RawReport, now: dt.datetime) -> Report | Refusal:
     if report.published is None:
         report.date_basis = "unknown"
     enrich(report)
+    # The near-duplicate signature is a pure function of the body: computed here, in the worker
+    # processes that prepare reports, instead of in the main process's batch (17 % of its time).
+    report.__dict__[SIGNATURE] = dedup.signature(report.body)
     return report
 
 
@@ -122,7 +129,8 @@ class Grouper:
         """Set `dup_group` on the batch's reports; return the rows and head updates to store."""
         grouping = Grouping()
         ids = [r.id for r in batch]  # plain strings: ORM attribute access is slow in the loops below
-        sigs = {rid: dedup.signature(r.body) for rid, r in zip(ids, batch)}
+        sigs = {rid: (r.__dict__[SIGNATURE] if SIGNATURE in r.__dict__ else dedup.signature(r.body))
+                for rid, r in zip(ids, batch)}
         keys = {rid: dedup.band_keys(sig) for rid, sig in sigs.items() if sig is not None}
         db_candidates = self.archive.band_candidates(k for ks in keys.values() for k in ks)
         known = {rid: (dedup.from_bytes(blob), group) for rid, (blob, group) in

@@ -100,6 +100,3 @@ class SearchBackend(Protocol):
     def vocabulary(self) -> object:
         """The archive's vocabulary (`app.arabic.glue.Vocabulary`: document frequencies of folded
         surface forms) as of the current generation — glued words are split against it."""
-    def corrector(self) -> object:
-        """A callable QueryWord → the archive's spelling of a word it does not know, or None
-        (`suggest.Corrector`): long queries search that spelling too."""

@@ -6,7 +6,9 @@ and score one posting at a time. Here a query tree becomes two aligned arrays �
 (sorted) and scores — from which total, facets, timeline and the top k are cheap.
 
 Scores are Whoosh's own BM25F (same idf, same quantised field lengths, same boosts), so ranking
-does not change. Node types evaluated natively: Term, Or, And, Every, NullQuery. Anything else
+does not change. Node types evaluated natively: Term, Or, And, AndNot, AndMaybe, MinimumShouldMatch, Prefix,
+Every, NullQuery.
+Anything else
 (phrases, spans, prefixes, ranges, Not …) is evaluated by Whoosh's matcher for that subtree, leaf
 by leaf, and joined in — correct for every query, fast for the common ones.
 """
@@ -221,11 +223,26 @@ class Generation:
             return _union([self._eval(s) for s in q.subqueries], q.boost, self.doccount)
         if type(q) is wq.And:
             return _intersection([self._eval(s) for s in q.subqueries], q.boost, self.doccount)
-        if type(q) is wq.AndMaybe:  # a's matches; b's score added where b matches too
-            return _maybe(self._eval(q.a), self._eval(q.b), q.boost)
-        if type(q) is wq.AndNot:  # a's matches without b's
-            return _without(self._eval(q.a), self._eval(q.b), q.boost)
-        if type(q) is MinimumShouldMatch:
+        if type(q) is wq.AndNot:  # a, without the documents of b; a's scores
+            m = self._eval(q.a)
+            if len(m.docs):
+                gone = self._eval(q.b).docs
+                keep = ~np.isin(m.docs, gone, assume_unique=True)
+                m = Matches(m.docs[keep], m.scores[keep])
+            return _boosted(m, q.boost)
+        if type(q) is wq.AndMaybe:  # a's documents; b adds its score where it matches too
+            m = self._eval(q.a)
+            if len(m.docs):
+                opt = self._eval(q.b)
+                if len(opt.docs):
+                    idx = np.searchsorted(opt.docs, m.docs)
+                    idx[idx >= len(opt.docs)] = 0
+                    hit = opt.docs[idx] == m.docs
+                    scores = m.scores.copy()
+                    scores[hit] += opt.scores[idx[hit]]
+                    m = Matches(m.docs, scores)
+            return _boosted(m, q.boost)
+        if type(q) is MinimumShouldMatch:  # at least k of the subqueries; their scores summed
             return _at_least(q.minmatch, [self._eval(s) for s in q.subqueries], q.boost)
         if isinstance(q, wq.Prefix) and q.text and q.fieldname in self.searcher.schema:
             return self._prefix(q)
@@ -301,6 +318,24 @@ class Generation:
 DENSE_SHARE = 1 / 32
 
 
+def _at_least(k: int, parts: list[Matches], boost: float = 1.0) -> Matches:
+    """Documents in at least `k` of `parts`, with the sum of their scores (MinimumShouldMatch)."""
+    parts = [p for p in parts if len(p.docs)]
+    if len(parts) < k or not parts:
+        return Matches.empty()
+    docs = np.concatenate([p.docs for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    uniq, inv = np.unique(docs, return_inverse=True)
+    counts = np.bincount(inv, minlength=len(uniq))
+    summed = np.bincount(inv, weights=scores, minlength=len(uniq))
+    keep = counts >= k
+    return _boosted(Matches(uniq[keep], summed[keep]), boost)
+
+
+def _boosted(m: Matches, boost: float) -> Matches:
+    return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
+
+
 def _union(parts: list[Matches], boost: float = 1.0, n: int = 0) -> Matches:
     parts = [p for p in parts if len(p.docs)]
     if not parts:
@@ -347,37 +382,6 @@ def _intersection(parts: list[Matches], boost: float = 1.0, n: int = 0) -> Match
     if boost != 1.0:
         scores = scores * boost
     return Matches(docs, scores)
-
-
-def _maybe(a: Matches, b: Matches, boost: float = 1.0) -> Matches:
-    if not len(a.docs):
-        return a
-    scores = a.scores.copy()
-    if len(b.docs):
-        common, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
-        scores[ia] += b.scores[ib]
-    return Matches(a.docs, scores * boost if boost != 1.0 else scores)
-
-
-def _without(a: Matches, b: Matches, boost: float = 1.0) -> Matches:
-    if not len(a.docs) or not len(b.docs):
-        return a if boost == 1.0 else Matches(a.docs, a.scores * boost)
-    keep = ~np.isin(a.docs, b.docs, assume_unique=True)
-    return Matches(a.docs[keep], a.scores[keep] * boost)
-
-
-def _at_least(k: int, parts: list[Matches], boost: float = 1.0) -> Matches:
-    """Documents in at least `k` of `parts`, with the sum of their scores (MinimumShouldMatch)."""
-    parts = [p for p in parts if len(p.docs)]
-    if len(parts) < k or not parts:
-        return Matches.empty()
-    docs = np.concatenate([p.docs for p in parts])
-    scores = np.concatenate([p.scores for p in parts])
-    uniq, inv = np.unique(docs, return_inverse=True)
-    counts = np.bincount(inv, minlength=len(uniq))
-    summed = np.bincount(inv, weights=scores, minlength=len(uniq))
-    keep = counts >= k
-    return Matches(uniq[keep], summed[keep] * boost)
 
 
 def day_to_date(day: int) -> dt.date:

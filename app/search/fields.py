@@ -11,8 +11,6 @@ Why a field class of our own:
   on a sample text when the field is first used, and falls back to the plain chain if a future
   filter ever looks across words.
 - Positions are stored with `codec.VarintPositions` (≈1 byte a position instead of ≈14).
-- Glued words (app/arabic/glue.py) are split against the vocabulary active while writing; words
-  long enough to be glued are memoised per vocabulary (`_memo_long`), shorter ones for good.
 
 Fields are pickled into the index's table of contents, so this class path is part of the index
 format (see `schema.SCHEMA_VERSION`).
@@ -59,7 +57,7 @@ class ArabicText(TEXT):
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for k in ("_memo", "_memo_long", "_memo_vocab", "_fast_ok"):
+        for k in ("_memo", "_memo_long", "_memo_vocabulary", "_fast_ok"):
             state.pop(k, None)
         return state
 
@@ -70,12 +68,13 @@ class ArabicText(TEXT):
         if len(memo) > MEMO_LIMIT:
             memo.clear()
         # A word long enough to be two glued words is analysed against the active vocabulary
-        # (app.arabic.glue): its memo holds only while that vocabulary is the active one.
-        vocab = active_vocabulary()
+        # (glued-word splitting): its memo is only valid for the vocabulary it was filled under.
+        # Shorter words never depend on it and stay memoised across batches.
         long_memo: dict[str, tuple[tuple[int, str], ...]] = self.__dict__.setdefault("_memo_long", {})
-        if self.__dict__.get("_memo_vocab", False) is not vocab or len(long_memo) > MEMO_LIMIT:
+        vocab = active_vocabulary()
+        if len(long_memo) > MEMO_LIMIT or self.__dict__.get("_memo_vocabulary", False) is not vocab:
             long_memo.clear()
-            self.__dict__["_memo_vocab"] = vocab
+            self.__dict__["_memo_vocabulary"] = vocab
         analyzer = self.analyzer
         base = None  # StopFilter(renumber=True): the first kept word keeps its raw index, then +1
         for raw_index, word in enumerate(WORD_RE.findall(text)):
@@ -126,9 +125,10 @@ class ArabicText(TEXT):
 class ProximityPairs(TEXT):
     """`body_pairs`: each pair of stems within two words of each other, one term (frequencies only).
 
-    The analyzer (`app.arabic.analyzer.ProximityPairTokenizer`) runs the whole stem chain again;
-    here the pairs are built from the stem field's memoised per-word analysis instead — the same
-    positions, so the same pairs (checked on a sample text like `ArabicText.fast_path_ok`).
+    The pairs look across words, so `ArabicText`'s per-word shortcut cannot produce them, and the
+    analyzer (`app.arabic.analyzer.ProximityPairTokenizer`) runs the whole stem chain again. Here
+    the pairs are built from a stem field's memoised per-word analysis instead — the same
+    positions, so the same pairs (checked on a sample text, as `ArabicText.fast_path_ok` does).
     """
 
     def __init__(self, stem_analyzer, pair_analyzer):

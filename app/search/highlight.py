@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -32,9 +31,8 @@ class WordMatcher:
     stems: frozenset[str]
     surfaces: frozenset[str]
     prefixes: frozenset[str] = frozenset()
-    splitter: Any = field(default=None, compare=False, repr=False, hash=False)
-    #: word → verdict: a page's snippets test ~20,000 words, mostly repeats (3/4 of snippet time).
-    _memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    splitter: Any = field(default=None, compare=False)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, stems: Iterable[str], surfaces: Iterable[str], prefixes: Iterable[str] = (),
@@ -44,41 +42,36 @@ class WordMatcher:
     def __bool__(self) -> bool:
         return bool(self.stems or self.surfaces or self.prefixes)
 
-    def matches(self, word: str) -> bool:
-        verdict = self._memo.get(word)
-        if verdict is None:
-            if len(self._memo) > 100_000:
-                self._memo.clear()
-            verdict = self._memo[word] = self._matches_uncached(word)
-        return verdict
-
-    def _matches_one(self, folded: str, variants) -> bool:
+    def _matches_one(self, folded: str, keep_ta: str) -> bool:
         if folded in self.surfaces:
             return True
-        if any(s in self.stems for s in variants):
+        if any(s in self.stems for s in stem_variants(keep_ta)):
             return True
         return bool(self.prefixes) and any(folded.startswith(p) for p in self.prefixes)
 
-    def _matches_uncached(self, word: str) -> bool:
-        folded, variants = word_forms(word)
-        if self._matches_one(folded, variants):
+    def matches(self, word: str) -> bool:
+        # Words repeat within and across snippets: remember each verdict.
+        cache = self._cache
+        hit = cache.get(word)
+        if hit is None:
+            if len(cache) > 50_000:
+                cache.clear()
+            hit = cache[word] = self._matches(word)
+        return hit
+
+    def _matches(self, word: str) -> bool:
+        folded, keep_ta = fold(word), fold_keep_ta(word)
+        if self._matches_one(folded, keep_ta):
             return True
         if self.splitter is not None and len(folded) >= 6:
             parts = self.splitter.split(folded)
             if parts:
-                keep_ta, i = fold_keep_ta(word), 0
+                i = 0
                 for p in parts:
-                    if self._matches_one(p, stem_variants(keep_ta[i:i + len(p)])):
+                    if self._matches_one(p, keep_ta[i:i + len(p)]):
                         return True
                     i += len(p)
         return False
-
-
-@lru_cache(maxsize=300_000)
-def word_forms(word: str) -> tuple[str, tuple[str, ...]]:
-    """(folded surface, stems) of one word of a text — shared by every query of the process,
-    since the archive's words repeat across pages (folding scans each character)."""
-    return fold(word), stem_variants(fold_keep_ta(word))
 
 
 def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:

@@ -30,7 +30,6 @@ from .backend import IndexDocument, SearchRequest, SearchResult
 from .codec import CompactCodec
 from .engine import Generation, Matches, day_to_date
 from .merge import TieredMerge, merge_all
-from .ranking import WINDOW, demote_duplicates
 from .schema import SCHEMA_VERSION, build_schema
 from .vocabulary import IndexVocabulary
 
@@ -132,7 +131,6 @@ class ArchiveIndex:
         self._stamp: int | None = None
         self._generation: Generation | None = None
         self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
-        self._corrector: tuple[Searcher, object] | None = None
         self._ix = None
         #: True when `open` had to create the index (none there, or of an older schema version).
         self.recreated = False
@@ -232,22 +230,13 @@ class ArchiveIndex:
                 self._vocabulary = (s, IndexVocabulary(s.reader(), lock=self.read_lock))
             return self._vocabulary[1]
 
-    def corrector(self):
-        """The archive's spelling of words it does not know (`suggest.Corrector`), per generation."""
-        from .suggest import Corrector
-        s = self.searcher()
-        with self._lock:
-            if self._corrector is None or self._corrector[0] is not s:
-                self._corrector = (s, Corrector(s.reader(), lock=self.read_lock))
-            return self._corrector[1]
-
     def close_searcher(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
                 self._generation = None
-                self._vocabulary = self._corrector = None
+            self._vocabulary = None
 
     def entries(self) -> dict[str, str]:
         """id → sha256 for every document in the index."""
@@ -255,10 +244,11 @@ class ArchiveIndex:
             out: dict[str, str] = {}
             for r, _ in s.reader().leaf_readers():
                 if r.has_column("id") and r.has_column("sha256"):
-                    ids, shas = r.column_reader("id"), r.column_reader("sha256")
-                    for n in range(r.doc_count_all()):
-                        if not r.is_deleted(n):
-                            out[_text(ids[n])] = _text(shas[n])
+                    # Whole columns in one pass each (per-document lookups seek twice per report).
+                    deleted = r.deleted_docs_set if r.has_deletions() else frozenset()
+                    for n, (rid, sha) in enumerate(zip(r.column_reader("id"), r.column_reader("sha256"))):
+                        if n not in deleted:
+                            out[_text(rid)] = _text(sha)
                 else:
                     for n, f in r.iter_docs():
                         out[f["id"]] = f["sha256"]
@@ -335,14 +325,6 @@ class ArchiveIndex:
             total = int(len(order))
             page = order[req.offset:req.offset + req.limit]
             group_sizes = [int(sizes[c]) for c in codes[page]]
-        elif sort == "relevance" and req.query is not None:
-            # Near-duplicates do not crowd the first page (ranking.py): the same window of the
-            # first results is reordered whatever the page, so pages stay a partition.
-            order = _order(gen, docs, scores, sort, min(total, max(req.offset + req.limit, WINDOW)))
-            codes = gen.groups()[docs[order[:WINDOW]]]
-            head = demote_duplicates(list(range(len(codes))), lambda i: int(codes[i]))
-            order = np.concatenate([order[:WINDOW][head], order[WINDOW:]]) if len(order) else order
-            page = order[req.offset:req.offset + req.limit]
         else:
             order = _order(gen, docs, scores, sort, min(total, req.offset + req.limit))
             page = order[req.offset:req.offset + req.limit]

@@ -13,10 +13,6 @@ Syntax (documented on /help and in the README):
 A plain query of `LONG_QUERY_WORDS` content words or more (a pasted sentence or question) is
 ranked with a minimum-should-match (`minimum_should_match`) instead of requiring every word.
 
-Words that name a gazetteer place, in Arabic or in Latin transliteration (الصاخور، صاخور, Sakhour,
-Halab), become a place clause: reports tagged with the place, or containing the words as typed.
-A Latin name thus finds the Arabic reports, and highlighting marks the place's Arabic names.
-
 Anything malformed — an unclosed quote or parenthesis, a lone operator, nesting too deep — is
 read as plain words with a note saying so; control and bidi-format characters are dropped and
 very long queries cut, also with a note. `parse` never raises.
@@ -29,6 +25,10 @@ Ranking is built into the query (the same query serves pages, API and the benchm
   bonus (`PROXIMITY_BOOST`), so a report about "قصف مستشفى" beats one that mentions قصف and
   مستشفى paragraphs apart;
 - a glued query word (`الأممالمتحدة`) matches itself or its parts as a phrase.
+
+Plain words that name a gazetteer place, in Arabic or in Latin transliteration (الصاخور، صاخور,
+Sakhour, Halab), become a place clause: reports tagged with the place, or containing the words as
+typed. A Latin name thus finds the Arabic reports, and highlighting marks the place's Arabic names.
 """
 from __future__ import annotations
 
@@ -138,6 +138,9 @@ def prefix_word(text: str) -> QueryWord | None:
     return QueryWord(text=text + "*", surface=surface, stems=(stem_prefix,), prefix=True)
 
 
+# -- the parsed query -----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class QueryPlace:
     """A gazetteer place the query names: its slug, and the words of the query that named it."""
@@ -154,9 +157,6 @@ class QueryPlace:
         return tuple(qw for name in names for w in split_words(name) if (qw := analyse_word(w)))
 
 
-# -- the parsed query -----------------------------------------------------------------------------
-
-
 @dataclass
 class ParsedQuery:
     text: str
@@ -170,8 +170,8 @@ class ParsedQuery:
     minimum_match: int | None = None
     #: Words of a long query the archive does not use, and the spelling searched as well.
     corrections: list[tuple[str, str]] = field(default_factory=list)
-    places: list[QueryPlace] = field(default_factory=list)
     splitter: Splitter | None = None
+    places: list[QueryPlace] = field(default_factory=list)
 
     def _place_words(self) -> list[QueryWord]:
         return [w for p in self.places for w in (*p.words, *p.name_words)]
@@ -210,17 +210,14 @@ class ParsedQuery:
                               splitter=self.splitter)
 
     def explain(self) -> dict:
-        places = []
-        for p in self.places:
-            place = get_place(p.slug)
-            places.append({"slug": p.slug, "text": p.text, "name_ar": place.name_ar if place else p.slug,
-                           "name_latin": place.name_latin if place else p.slug})
         return {
             "terms": [{"text": w.text, "normalised": w.normalised, "stems": list(w.stems),
                        "parts": [p.surface for p in w.parts]} for w in self.words],
             "phrases": [" ".join(w.text for w in ph) for ph in self.phrases],
-            "places": places,
             "excluded": list(self.excluded),
+            "places": [{"slug": p.slug, "text": p.text,
+                        "name_ar": (pl.name_ar if (pl := get_place(p.slug)) else p.slug),
+                        "name_latin": (pl.name_latin if pl else p.slug)} for p in self.places],
             "notes": list(self.notes),
             "mode": self.mode,
             "minimum_should_match": self.minimum_match,
@@ -243,11 +240,6 @@ class _Word:
 @dataclass
 class _Phrase:
     text: str
-
-
-@dataclass
-class _Place:
-    place: QueryPlace
 
 
 @dataclass
@@ -420,74 +412,12 @@ class _Parser:
         raise Malformed("عامل بلا كلمات")
 
 
-def take_places(chunk: str, splitter: Splitter | None = None) -> tuple[str, list[QueryPlace]]:
-    """Cut the words naming places out of a run of plain words; returns (rest, places)."""
-    found: list[QueryPlace] = []
-    for slug, matched in places_in_query(chunk):
-        at = chunk.find(matched)
-        if at < 0:
-            continue
-        start = at
-        while start > 0 and not chunk[start - 1].isspace():  # a clitic in front: بالصاخور
-            start -= 1
-        analysed = [qw for w in split_words(matched) if (qw := analyse_word(w, splitter))]
-        found.append(QueryPlace(slug=slug, text=chunk[start:at + len(matched)], words=tuple(analysed)))
-        chunk = chunk[:start] + " " + chunk[at + len(matched):]
-    return chunk, found
-
-
-def _with_places(node, splitter: Splitter):
-    """The tree with each run of plain words that names a gazetteer place turned into a `_Place`."""
-    if isinstance(node, _Word) and not node.prefix:
-        return _with_places(_All([node]), splitter)
-    if isinstance(node, _All):
-        items, run = [], []
-
-        def flush():
-            if not run:
-                return
-            rest, places = take_places(" ".join(w.text for w in run), splitter)
-            if places:
-                items.extend(_Place(p) for p in places)
-                items.extend(_Word(w) for w in rest.split())
-            else:
-                items.extend(run)
-            run.clear()
-
-        for item in node.items:
-            if isinstance(item, _Word) and not item.prefix:
-                run.append(item)
-                continue
-            flush()
-            items.append(_with_places(item, splitter))
-        flush()
-        return items[0] if len(items) == 1 else _All(items)
-    if isinstance(node, _Any):
-        return _Any([_with_places(o, splitter) for o in node.options])
-    if isinstance(node, _Not):
-        return _Not(_with_places(node.node, splitter))
-    if isinstance(node, _Field):
-        return _Field(node.name, _with_places(node.node, splitter))
-    return node
-
-
-def place_query(place: QueryPlace, fields=None) -> Query | None:
-    """Reports tagged with the place, or containing the query's own words for it.
-
-    Under `title:` only the words count: a place tag says what the text names, not the title.
-    """
-    clauses: list[Query] = [Term("places", place.slug)] if fields is None else []
-    if place.words:
-        clauses.append(phrase_query(list(place.words), fields))
-    return Or(clauses) if len(clauses) > 1 else (clauses[0] if clauses else None)
-
-
 def _plain_units(node) -> list | None:
     """The words and phrases of a query that only ANDs them (parentheses that group nothing
     else are no-ops: a pasted sentence "(صلى الله عليه وسلم)" stays plain); None otherwise."""
     if isinstance(node, _Word):
         return None if node.prefix else [node]
-    if isinstance(node, (_Phrase, _Place)):
+    if isinstance(node, _Phrase):
         return [node]
     if isinstance(node, _All):
         out = []
@@ -549,10 +479,6 @@ class _Builder:
                 if len(ws) > 1:
                     self.parsed.phrases.append(ws)
             return phrase_query(ws, fields)
-        if isinstance(node, _Place):
-            if not negated:
-                self.parsed.places.append(node.place)
-            return place_query(node.place, fields)
         if isinstance(node, _Field):
             return self.build(node.node, TITLE_FIELDS if node.name == "title" else fields,
                               negated)
@@ -587,8 +513,6 @@ def _describe(node) -> str:
         return node.text + ("*" if node.prefix else "")
     if isinstance(node, _Phrase):
         return f"«{node.text}»"
-    if isinstance(node, _Place):
-        return node.place.text
     if isinstance(node, _Field):
         return f"{node.name}:{_describe(node.node)}"
     if isinstance(node, _Not):
@@ -707,6 +631,54 @@ def _with_correction(clause: Query, w: QueryWord, corrector, parsed: ParsedQuery
 # -- the entry point ------------------------------------------------------------------------------
 
 
+def place_query(slug: str, ws: list[QueryWord]) -> Query:
+    """Reports tagged with the place, or containing the query's own words for it."""
+    clauses: list[Query] = [Term("places", slug)]
+    if ws:
+        clauses.append(phrase_query(ws))
+    return Or(clauses)
+
+
+def _take_places(units: list) -> tuple[list, list[QueryPlace]]:
+    """Runs of plain words that name gazetteer places become places; returns (other units, places).
+
+    Only unquoted words are read (a quoted phrase asks for exactly those words).
+    """
+    places: list[QueryPlace] = []
+    consumed: set[int] = set()
+    run: list[int] = []
+
+    def scan(run: list[int]) -> None:
+        if not run:
+            return
+        texts = [units[i].text for i in run]
+        starts, pos = [], 0
+        for t in texts:
+            starts.append(pos)
+            pos += len(t) + 1
+        joined = " ".join(texts)
+        for slug, matched in places_in_query(joined):
+            at = joined.find(matched)
+            if at < 0 or any(p.slug == slug for p in places):
+                continue
+            end = at + len(matched)
+            idx = [run[k] for k, st in enumerate(starts) if st < end and st + len(texts[k]) > at]
+            if not idx or consumed.intersection(idx):
+                continue
+            consumed.update(idx)
+            analysed = tuple(qw for w in split_words(matched) if (qw := analyse_word(w)))
+            places.append(QueryPlace(slug=slug, text=" ".join(units[i].text for i in idx), words=analysed))
+
+    for i, u in enumerate(units):
+        if isinstance(u, _Word) and not u.prefix:
+            run.append(i)
+        else:
+            scan(run)
+            run = []
+    scan(run)
+    return [u for i, u in enumerate(units) if i not in consumed], places
+
+
 def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query: bool | None = None,
           corrector: Callable[[QueryWord], str | None] | None = None) -> ParsedQuery:
     """Parse a user query (never raises). Returns query=None when there is nothing to search for.
@@ -732,7 +704,6 @@ def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query:
     if node is None:
         return parsed
     builder = _Builder(parsed, splitter)
-    node = _with_places(node, splitter)
     units = _plain_units(node)
     if units is not None:
         # Words and phrases, all of them wanted: every one required, or — for a long query —
@@ -740,12 +711,13 @@ def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query:
         clauses: list[Query] = []
         unit_words: list[QueryWord | None] = []  # the word of each clause (None for a phrase)
         ws: list[QueryWord] = []
+        units, places = _take_places(units)
+        for place in places:
+            parsed.places.append(place)
+            parsed.words.extend(place.words)  # listed with the other words in the explanation
+            clauses.append(place_query(place.slug, list(place.words)))
+            unit_words.append(None)
         for unit in units:
-            if isinstance(unit, _Place):
-                parsed.places.append(unit.place)
-                clauses.append(place_query(unit.place))
-                unit_words.append(None)
-                continue
             found = builder.analyse(unit.text)
             if not found:
                 continue

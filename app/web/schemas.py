@@ -61,11 +61,11 @@ class QueryOut(BaseModel):
     text: str
     terms: list[QueryTermOut]
     phrases: list[str]
+    places: list[QueryPlaceOut] = Field(default_factory=list,
+                                        description="Gazetteer places the query names (Arabic or Latin)")
     excluded: list[str] = Field(default_factory=list, description="Excluded words, phrases or groups (-…)")
     mode: str = Field(default="all", description="all (every word required) | long (minimum-should-match) | structured (operators)")
     minimum_should_match: int | None = Field(default=None, description="For a long query: how many of its words a report must contain")
-    places: list[QueryPlaceOut] = Field(default_factory=list,
-                                        description="Gazetteer places the query names (Arabic or Latin)")
     notes: list[str]
     suggestion: str | None = Field(default=None, description="Did-you-mean: the query corrected from the archive's own vocabulary")
 

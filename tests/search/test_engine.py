@@ -82,7 +82,10 @@ def _hand_built() -> list:
             wq.And([wq.Term("body", "قوات"), wq.Term("body", "نظام")], boost=1.5),
             wq.Prefix("body", "مدن"), wq.Not(wq.Term("body", "حلب")), wq.Every(),
             wq.And([wq.Term("body", "حلب"), wq.Not(wq.Term("body", "قوات"))]),
-            wq.Term("places", "sakhour"), wq.Term("nosuchfield", "x")]
+            wq.Term("places", "sakhour"), wq.Term("nosuchfield", "x"),
+            wq.AndNot(wq.Term("body", "حلب"), wq.Term("body", "قوات")),
+            wq.AndMaybe(wq.Term("body", "حلب"), wq.Or([wq.Term("body", "قوات"), wq.Term("title", "نظام")])),
+            wq.AndMaybe(wq.Term("body", "قوات"), parse('"الولايات المتحدة"').query)]
 
 
 @pytest.mark.parametrize("text", QUERIES)

@@ -27,13 +27,8 @@ def fields_of(query) -> set[str]:
 
 
 def test_plain_words_are_all_required():
-    p = parse("قصف مستشفى")
-    assert p.mode == "all" and [w.surface for w in p.words] == ["قصف", "مستشفي"] and not p.notes
-
-
-def test_place_names_become_place_clauses():
-    p = parse("قاضي عسكر قصف")
-    assert [pl.slug for pl in p.places] == ["qadi-askar"] and [w.surface for w in p.words] == ["قصف"]
+    p = parse("قاضي عسكر")
+    assert p.mode == "all" and [w.surface for w in p.words] == ["قاضي", "عسكر"] and not p.notes
 
 
 @pytest.mark.parametrize("q", ['"الأمم المتحدة"', "«الأمم المتحدة»", "“الأمم المتحدة”", "„الأمم المتحدة“", "»الأمم المتحدة«"])
@@ -43,10 +38,10 @@ def test_every_quote_style_makes_a_phrase(q):
 
 
 def test_or_exclusion_prefix_title_and_groups():
-    p = parse('(قصف OR غارة) مستشفى -لافروف title:هامبورغ كفرنب*')
+    p = parse('(قصف OR غارة) مستشفى -لافروف title:حلب كفرنب*')
     assert p.mode == "structured" and not p.notes
     assert p.excluded == ["لافروف"]
-    assert [w.normalised for w in p.words] == ["قصف", "غاره", "مستشفي", "هامبورغ", "كفرنب*"]
+    assert [w.normalised for w in p.words] == ["قصف", "غاره", "مستشفي", "حلب", "كفرنب*"]
 
 
 def test_title_restricts_the_fields():
@@ -70,7 +65,7 @@ def test_title_restricts_the_fields():
 def test_malformed_queries_are_read_as_plain_words_with_a_note(q, reason):
     p = parse(q)
     assert any("كلمات عادية" in n and reason in n for n in p.notes), p.notes
-    assert p.query is not None and "حلب" in [w.text for w in p.words] + [pl.text for pl in p.places]
+    assert p.query is not None and "حلب" in [w.text for w in p.words]
     assert p.mode in ("all", "long")
 
 
@@ -81,8 +76,8 @@ def test_a_query_of_ten_kilobytes_is_cut_with_a_note():
 
 
 def test_control_and_bidi_characters_are_dropped_with_a_note():
-    p = parse("قصف\u202e\u0000 لافروف\u200f\u2066")
-    assert [w.text for w in p.words] == ["قصف", "لافروف"]
+    p = parse("حلب\u202e\u0000 لافروف\u200f\u2066")
+    assert [w.text for w in p.words] == ["حلب", "لافروف"]
     assert any("محارف" in n for n in p.notes)
 
 

@@ -133,9 +133,8 @@ def test_suggestion_is_a_link_and_in_the_api(client):
 def test_page_shows_how_the_query_was_understood(client):
     html = client.get("/reports", params={"q": "الأممالمتحدة للمدنيين"}).text
     assert "كيف فُهم البحث" in html
-    assert "كلمات ملتصقة" in html and "قُرئت «<bdi>الامم المتحدة</bdi>»" in html
-    assert '<span class="term"' in html and "للمدنيين" in html
-    assert "<bdi>مدن</bdi>" in html  # the stem of للمدنيين
+    assert "كلمة ملتصقة قُرئت" in html and "الامم المتحدة" in html
+    assert "مدن" in html  # the stem of للمدنيين
     j = client.get("/api/reports", params={"q": "الأممالمتحدة للمدنيين -لافروف"}).json()["query"]
     assert j["terms"][0]["parts"] == ["الامم", "المتحده"] and j["excluded"] == ["لافروف"]
 
