@@ -59,6 +59,7 @@ from app.search.merge import merge_all  # noqa: E402
 from app.search.minimum_match import MinimumShouldMatch  # noqa: E402
 from app.search.query import TITLE_BOOST, minimum_should_match, parse  # noqa: E402
 from app.search.schema import SCHEMA_VERSION  # noqa: E402
+from app.search.suggest import Corrector  # noqa: E402
 from app.search.vocabulary import count_documents  # noqa: E402
 from bench.analyzers import BASELINES  # noqa: E402
 
@@ -182,7 +183,9 @@ def run_system(system: str, ix, queries, qrels, limit: int = 100):
     """Every question through the system; Sijill through the product's parse and backend search,
     the baselines through the product's engine with the same scorer."""
     if system == "sijill":
-        vocab, corrector = ix.vocabulary(), ix.corrector()
+        # As SearchService.parse does: the index's vocabulary, and a Corrector for this generation.
+        vocab = ix.vocabulary()
+        corrector = Corrector(ix.searcher().reader(), lock=ix.read_lock)
     else:
         searcher = ix.searcher(weighting=scoring.BM25F())
         gen = Generation(searcher)
