@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import select
 
 from app.archive import Archive
-from app.ingest.pipeline import BATCH_SIZE
 from app.models import Report
 from tests.conftest import ROOT, SEEDS, make_settings, settings_env
 
@@ -161,6 +160,9 @@ def _run_script(settings, body: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
+SMALL_BATCH = 200
+
+
 @pytest.mark.slow
 def test_killed_between_index_commit_and_database_commit(tmp_path):
     """The window the design leaves open on purpose: check lists the strays, re-ingest completes."""
@@ -173,8 +175,10 @@ def test_killed_between_index_commit_and_database_commit(tmp_path):
         from whoosh.writing import SegmentWriter
         from app.archive import Archive
         from app.config import get_settings
+        from app.ingest import pipeline
         from app.ingest.pipeline import ingest
 
+        pipeline.BATCH_SIZE = {SMALL_BATCH}  # two batches of this small test corpus
         archive = Archive(get_settings())
         real_commit, seen = SegmentWriter.commit, []
 
@@ -191,7 +195,7 @@ def test_killed_between_index_commit_and_database_commit(tmp_path):
     check = sijill(settings, "check")
     assert check.returncode == 1
     strays = [ln for ln in check.stdout.splitlines() if ln.startswith("in index but not in database")]
-    assert len(strays) == unique - BATCH_SIZE  # the second batch: in the index, not in the database
+    assert len(strays) == unique - SMALL_BATCH  # the second batch: in the index, not in the database
     assert sijill(settings, "check", "--repair").returncode == 0
     r = sijill(settings, "ingest", str(batch))
     assert r.returncode == 0 and "added " in r.stdout
