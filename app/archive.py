@@ -27,9 +27,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.config import Settings
+from app.arabic.glue import using_vocabulary
 from app.db import migrate, session_factory
 from app.models import DupBand, DupSignature, PlaceMention, Report
 from app.search.index import ArchiveIndex, index_document
+from app.search.vocabulary import BatchVocabulary, count_documents
 
 
 @dataclass
@@ -101,10 +103,13 @@ class Archive:
                         session.execute(update(Report).where(Report.id.in_(sorted(grouping.heads)),
                                                              Report.dup_group.is_(None))
                                         .values(dup_group=Report.id))
+                # Glued words split against the archive's vocabulary: the index plus this batch.
+                vocab = BatchVocabulary(self.index.vocabulary(), count_documents(_text(r) for r in reports))
                 batch = self.index.batch()
                 try:
-                    for r in reports:
-                        batch.add(index_document(r))
+                    with using_vocabulary(vocab):
+                        for r in reports:
+                            batch.add(index_document(r))
                 except BaseException:
                     batch.cancel()
                     raise
@@ -123,15 +128,19 @@ class Archive:
 
         Place mentions are derived again from each report's text with the current gazetteer, so an
         edit of places.csv reaches old reports: changed mentions are rewritten in the database in the
-        same run, committed right after the new index.
+        same run, committed right after the new index. Two passes: the first counts the archive's
+        vocabulary (for glued words), so the rebuilt index depends only on the reports, not on the
+        order they were ingested in.
         """
         from app.ingest.pipeline import place_mentions
 
+        with self.sessions() as session:
+            vocab = count_documents((_text(r) for r in self._iter_reports(session, batch)), min_df=2)
         self.index.create()
         n = 0
         writer = self.index.batch(replace=False, bulk=True)
         index_committed = False
-        with self.sessions() as session:
+        with self.sessions() as session, using_vocabulary(vocab):
             try:
                 ids = list(session.scalars(select(Report.id).order_by(Report.id)))
                 for k in range(0, len(ids), batch):
@@ -179,7 +188,7 @@ class Archive:
         if todo:
             writer = self.index.batch()
             try:
-                with self.sessions() as session:
+                with self.sessions() as session, using_vocabulary(self.index.vocabulary()):
                     for r in self._iter_reports(session, 500, todo):
                         writer.add(index_document(r))
             except BaseException:
@@ -288,3 +297,7 @@ class ArchivePeek:
         except SQLAlchemyError:  # no reports table yet: an empty archive
             return set()
         return found
+
+
+def _text(report: Report) -> str:
+    return f"{report.title}\n{report.body}"

@@ -114,6 +114,8 @@ def search(query: Annotated[str, typer.Argument(help="Query, as typed in the sea
     out.print(table)
     for note in page.parsed.notes:
         out.print(note)
+    if page.suggestion:
+        out.print(f"هل تقصد: {page.suggestion}")
 
 
 @cli.command()

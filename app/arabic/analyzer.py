@@ -5,7 +5,9 @@ Two chains, one per index field family:
 - `surface_analyzer()`  folded surface forms (المدنيين stays المدنيين) — exact forms rank higher;
 - `stem_analyzer()`     folded light stems plus preposition-free variants — recall.
 
-Both tokenise the original text, so token offsets point into what the reader sees.
+Both tokenise the original text, so token offsets point into what the reader sees, and both
+split glued words (`glue.py`): the whole token stays at its position and its parts follow at
+consecutive positions (later tokens move up), so the phrase "الأمم المتحدة" finds الأممالمتحدة.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Iterator
 
 from whoosh.analysis import Filter, StopFilter, Token, Tokenizer
 
+from .glue import Splitter, Vocabulary, active_vocabulary
 from .normalise import fold, fold_keep_ta
 from .stem import stem_variants
 from .stopwords import stopwords
@@ -88,6 +91,57 @@ class LightStemFilter(Filter):
                 yield t
 
 
+_splitters: dict[int, Splitter] = {}
+
+
+def splitter_for(vocab: Vocabulary | None) -> Splitter:
+    """One cached `Splitter` per vocabulary object (per index generation or per batch)."""
+    key = id(vocab)
+    s = _splitters.get(key)
+    if s is None or s.vocab is not vocab and vocab is not None:
+        if len(_splitters) > 8:
+            _splitters.clear()
+        s = _splitters[key] = Splitter(vocab)
+    return s
+
+
+class GlueSplitFilter(Filter):
+    """After the whole of a glued token, its parts at consecutive positions (see `glue.py`).
+
+    Expects folded tokens (either fold); positions of later tokens shift by the number of
+    extra parts, so phrases spanning the glued token still line up.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        splitter = splitter_for(active_vocabulary())
+        shift = 0
+        for t in tokens:
+            if t.positions:
+                t.pos += shift
+            if t.stopped or len(t.text) < 6:
+                yield t
+                continue
+            parts = splitter.split(t.text.replace("ة", "ه"))
+            if not parts:
+                yield t
+                continue
+            # Parts are cut from the token as it is (ة kept for the stemmer where it was kept);
+            # their character span is the whole glued token's. (Later filters rewrite t.text.)
+            text, pos, i = t.text, t.pos if t.positions else 0, 0
+            yield t
+            for k, part in enumerate(parts):
+                t.text = text[i:i + len(part)]
+                i += len(part)
+                if t.positions:
+                    t.pos = pos + k
+                yield t
+            shift += len(parts) - 1
+            t.text = text
+
+
 def _stop_filter() -> StopFilter:
     # minsize=1: numbers such as "5" (5 ديسمبر) stay searchable; single letters are in the list.
     return StopFilter(stoplist=stopwords(), minsize=1, renumber=True)
@@ -95,12 +149,61 @@ def _stop_filter() -> StopFilter:
 
 def surface_analyzer():
     """Folded surface forms: the exact word a report used, for ranking exact matches first."""
-    return ArabicTokenizer() | FoldFilter() | _stop_filter()
+    return ArabicTokenizer() | FoldFilter() | _stop_filter() | GlueSplitFilter()
 
 
 def stem_analyzer():
     """Folded light stems with preposition variants: the recall field."""
-    return ArabicTokenizer() | FoldFilter(keep_ta=True) | _stop_filter() | LightStemFilter()
+    return ArabicTokenizer() | FoldFilter(keep_ta=True) | _stop_filter() | GlueSplitFilter() | LightStemFilter()
+
+
+#: Neighbouring words up to this many content words apart make a proximity pair.
+PAIR_DISTANCE = 2
+PAIR_JOINER = "\u2194"  # ↔: never part of a word
+
+
+def pair_term(a: str, b: str) -> str:
+    """The index term for two stems found near each other (order-free)."""
+    return PAIR_JOINER.join(sorted((a, b)))
+
+
+class ProximityPairTokenizer(Tokenizer):
+    """Terms for pairs of words near each other: the proximity field.
+
+    Scoring proximity from positions (span queries) reads and decodes positions for every
+    candidate document — the slowest thing a Python search engine can do. Indexing each pair
+    of stems found within `PAIR_DISTANCE` content words of each other as one term ("shingles")
+    turns "are these words close?" into a term lookup. Stopwords are not counted (they are not
+    indexed), and glued words take part through their parts.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs) -> Iterator[Token]:
+        stems_at: dict[int, set[str]] = {}
+        for t in _STEM_CHAIN(value, positions=True, mode=mode):
+            stems_at.setdefault(t.pos, set()).add(t.text)
+        tok = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        n = 0
+        for p in sorted(stems_at):
+            for d in range(1, PAIR_DISTANCE + 1):
+                for a in stems_at[p]:
+                    for b in stems_at.get(p + d, ()):
+                        if a != b:
+                            tok.text = pair_term(a, b)
+                            tok.boost = 1.0
+                            tok.stopped = False
+                            if positions:
+                                tok.pos = start_pos + n
+                            n += 1
+                            yield tok
+
+
+def proximity_analyzer():
+    return ProximityPairTokenizer()
 
 
 def stem_terms(text: str) -> list[str]:
@@ -110,3 +213,6 @@ def stem_terms(text: str) -> list[str]:
 
 def surface_terms(text: str) -> list[str]:
     return [t.text for t in surface_analyzer()(text)]
+
+
+_STEM_CHAIN = stem_analyzer()

@@ -10,6 +10,7 @@ pyarabic supplies the character constants, but not the functions themselves:
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pyarabic import araby
@@ -42,9 +43,12 @@ def strip_diacritics(text: str) -> str:
     return text.translate(_STRIP)
 
 
+_PRESENTATION = re.compile("[\ufb50-\ufeff]")
+
+
 def _compat(text: str) -> str:
     # Presentation forms (U+FB50–U+FEFF, from PDFs) and ligatures decompose under NFKC.
-    if any("\ufb50" <= c <= "\ufeff" for c in text):
+    if _PRESENTATION.search(text):
         text = unicodedata.normalize("NFKC", text)
     return text
 

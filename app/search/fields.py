@@ -25,6 +25,7 @@ from whoosh.fields import TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
+from app.arabic.glue import active_vocabulary
 from app.arabic.tokenize import WORD_RE
 
 from .codec import VarintPositions
@@ -56,6 +57,7 @@ class ArabicText(TEXT):
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_memo", None)
+        state.pop("_memo_vocabulary", None)
         state.pop("_fast_ok", None)
         return state
 
@@ -63,8 +65,12 @@ class ArabicText(TEXT):
     def _terms(self, text: str) -> Iterator[tuple[int, str]]:
         """(position, term) for the whole text, exactly as the analyzer chain would number them."""
         memo: dict[str, tuple[tuple[int, str], ...]] = self.__dict__.setdefault("_memo", {})
-        if len(memo) > MEMO_LIMIT:
+        # A word's tokens depend on the active vocabulary (glued-word splitting): a memo is only
+        # valid for the vocabulary it was filled under.
+        vocab = active_vocabulary()
+        if len(memo) > MEMO_LIMIT or self.__dict__.get("_memo_vocabulary") is not vocab:
             memo.clear()
+            self.__dict__["_memo_vocabulary"] = vocab
         analyzer = self.analyzer
         base = None  # StopFilter(renumber=True): the first kept word keeps its raw index, then +1
         for raw_index, word in enumerate(WORD_RE.findall(text)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -22,40 +22,56 @@ _SENTENCE = re.compile(r"[^.!?؟؛\n]+[.!?؟؛]*")
 
 @dataclass(frozen=True)
 class WordMatcher:
-    """Decides whether a word of the text matches the query (by stem or folded surface)."""
+    """Decides whether a word of the text matches the query (by stem, folded surface or prefix).
+
+    A glued word of the text (الأممالمتحدة) matches when one of its parts does — the same
+    `Splitter` the index used decides what the parts are — and is marked whole.
+    """
 
     stems: frozenset[str]
     surfaces: frozenset[str]
-    #: word → verdict: a page's snippets test ~20,000 words, mostly repeats (3/4 of snippet time).
-    _memo: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    prefixes: frozenset[str] = frozenset()
+    splitter: Any = field(default=None, compare=False)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, stems: Iterable[str], surfaces: Iterable[str]) -> WordMatcher:
-        return cls(frozenset(stems), frozenset(surfaces))
+    def of(cls, stems: Iterable[str], surfaces: Iterable[str], prefixes: Iterable[str] = (),
+           splitter: Any = None) -> WordMatcher:
+        return cls(frozenset(stems), frozenset(surfaces), frozenset(prefixes), splitter)
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.surfaces)
+        return bool(self.stems or self.surfaces or self.prefixes)
 
-    def matches(self, word: str) -> bool:
-        verdict = self._memo.get(word)
-        if verdict is None:
-            if len(self._memo) > 100_000:
-                self._memo.clear()
-            verdict = self._memo[word] = self._matches_uncached(word)
-        return verdict
-
-    def _matches_uncached(self, word: str) -> bool:
-        folded, variants = word_forms(word)
+    def _matches_one(self, folded: str, keep_ta: str) -> bool:
         if folded in self.surfaces:
             return True
-        return any(s in self.stems for s in variants)
+        if any(s in self.stems for s in stem_variants(keep_ta)):
+            return True
+        return bool(self.prefixes) and any(folded.startswith(p) for p in self.prefixes)
 
+    def matches(self, word: str) -> bool:
+        # Words repeat within and across snippets: remember each verdict.
+        cache = self._cache
+        hit = cache.get(word)
+        if hit is None:
+            if len(cache) > 50_000:
+                cache.clear()
+            hit = cache[word] = self._matches(word)
+        return hit
 
-@lru_cache(maxsize=300_000)
-def word_forms(word: str) -> tuple[str, tuple[str, ...]]:
-    """(folded surface, stems) of one word of a text — shared by every query of the process,
-    since the archive's words repeat across pages (folding scans each character)."""
-    return fold(word), stem_variants(fold_keep_ta(word))
+    def _matches(self, word: str) -> bool:
+        folded, keep_ta = fold(word), fold_keep_ta(word)
+        if self._matches_one(folded, keep_ta):
+            return True
+        if self.splitter is not None and len(folded) >= 6:
+            parts = self.splitter.split(folded)
+            if parts:
+                i = 0
+                for p in parts:
+                    if self._matches_one(p, keep_ta[i:i + len(p)]):
+                        return True
+                    i += len(p)
+        return False
 
 
 def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:

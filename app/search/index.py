@@ -31,6 +31,7 @@ from .codec import CompactCodec
 from .engine import Generation, Matches, day_to_date
 from .merge import TieredMerge, merge_all
 from .schema import SCHEMA_VERSION, build_schema
+from .vocabulary import IndexVocabulary
 
 INDEX_NAME = "reports"
 _VERSION_FILE = "SIJILL_SCHEMA_VERSION"
@@ -53,6 +54,7 @@ def fields_for(doc: IndexDocument) -> dict:
         "body": doc.body,
         "title_exact": doc.title,
         "body_exact": doc.body,
+        "body_pairs": doc.body,
         "published": published_key(doc.published),
         "places": ",".join(sorted(set(doc.places))),
         "dup_group": doc.dup_group or doc.id,
@@ -128,6 +130,7 @@ class ArchiveIndex:
         self._searcher: Searcher | None = None
         self._stamp: int | None = None
         self._generation: Generation | None = None
+        self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
         self._ix = None
         #: True when `open` had to create the index (none there, or of an older schema version).
         self.recreated = False
@@ -219,12 +222,21 @@ class ArchiveIndex:
                     g = self._generation = Generation(s)
         return g
 
+    def vocabulary(self) -> IndexVocabulary:
+        """The archive's vocabulary as of the current generation (see `vocabulary.py`)."""
+        s = self.searcher()
+        with self._lock:
+            if self._vocabulary is None or self._vocabulary[0] is not s:
+                self._vocabulary = (s, IndexVocabulary(s.reader()))
+            return self._vocabulary[1]
+
     def close_searcher(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
                 self._generation = None
+            self._vocabulary = None
 
     def entries(self) -> dict[str, str]:
         """id → sha256 for every document in the index."""

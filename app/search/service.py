@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import threading
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from .backend import SearchBackend, SearchRequest
 from .highlight import WordMatcher, snippet
 from .params import SearchParams
 from .query import ParsedQuery, parse
+from .ranking import WINDOW, demote_duplicates, spread_same_page
+from .suggest import FEW_RESULTS, Corrector, corrections, display_form, rewrite
 
 
 @dataclass
@@ -122,6 +125,8 @@ class SearchService:
 
     def __init__(self, archive: Archive):
         self.archive = archive
+        self._correctors: tuple[object, Corrector] | None = None
+        self._lock = threading.Lock()
 
     @property
     def backend(self) -> SearchBackend:
@@ -158,11 +163,62 @@ class SearchService:
         return SearchRequest(**fields)
 
     # -- the service -------------------------------------------------------------------------
+    def parse(self, q: str | None) -> ParsedQuery:
+        """Parse a query against the archive's current vocabulary (glued words, spellings)."""
+        return parse(q, self.archive.index.vocabulary(), corrector=self._corrector())
+
+    def _corrector(self) -> Corrector:
+        searcher = self.archive.index.searcher()
+        with self._lock, self.archive.index.read_lock:
+            if self._correctors is None or self._correctors[0] is not searcher:
+                self._correctors = (searcher, Corrector(searcher.reader()))
+            return self._correctors[1]
+
+    def _groups(self, ids: list[str]):
+        """id → near-duplicate group for the reports that have one (a lookup by key: cheap)."""
+        if not ids:
+            return {}
+        with self.archive.session() as s:
+            rows = s.execute(select(Report.id, Report.dup_group).where(Report.id.in_(ids),
+                                                                       Report.dup_group.is_not(None)))
+            return {rid: g for rid, g in rows}
+
+    def _suggest(self, parsed: ParsedQuery) -> str | None:
+        """Did-you-mean (see `suggest.py`), written as the archive writes the corrected words."""
+        index = self.archive.index
+        searcher = index.searcher()
+        replacements = {}
+        with index.read_lock:
+            fixes = corrections(parsed, searcher.reader())
+            found = []
+            for c in fixes:
+                postings = searcher.reader().postings("body_exact", c.folded)
+                found.append((c, searcher.stored_fields(postings.id())["id"] if postings.is_active() else None))
+        if not found:
+            return None
+        for c, rid in found:
+            with self.archive.session() as s:
+                body = s.scalar(select(Report.body).where(Report.id == rid)) if rid else None
+            replacements[c.word.text] = display_form(c.folded, [body] if body else [])
+        return rewrite(parsed.text, replacements)
+
     def search(self, p: SearchParams) -> SearchPage:
-        parsed = parse(p.q)
+        parsed = self.parse(p.q)
         if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
-        result = self.backend.search(self.request_for(p, parsed))
+        ranked = parsed.query is not None and p.effective_sort == "relevance" and not p.collapse
+        offset = (p.page - 1) * p.per_page
+        if ranked and offset < WINDOW:
+            # Near-duplicates must not crowd the first pages: rank a window, demote later copies of
+            # a story below the first copy of every other story (`ranking.demote_duplicates`).
+            result = self.backend.search(self.request_for(p, parsed, offset=0,
+                                                          limit=max(offset + p.per_page, WINDOW)))
+            groups = self._groups(result.ids)
+            order = demote_duplicates(list(zip(result.ids, result.scores)), lambda hit: groups.get(hit[0]))
+            page_ids = order[offset:offset + p.per_page]
+            result.ids, result.scores = [i for i, _ in page_ids], [sc for _, sc in page_ids]
+        else:
+            result = self.backend.search(self.request_for(p, parsed))
         hits = self._hits(result.ids, dict(zip(result.ids, result.scores)), parsed)
         if result.group_sizes:
             sizes = dict(zip(result.ids, result.group_sizes))
@@ -174,12 +230,18 @@ class SearchService:
             histogram, unit = self._mentioned_histogram(p, result.all_ids or [])
         else:
             histogram, unit = day_histogram(result.day_counts)
-        return SearchPage(p, parsed, result.total, hits, facets, histogram, unit)
+        if parsed.query is not None and p.effective_sort == "relevance":
+            # near-identical reports (same headline or passage) do not sit side by side on a page
+            hits = spread_same_page(hits, lambda h: h.title, lambda h: h.snippet_html.striptags())
+        suggestion = None
+        if parsed.query is not None and result.total < FEW_RESULTS and p.page == 1:
+            suggestion = self._suggest(parsed)
+        return SearchPage(p, parsed, result.total, hits, facets, histogram, unit, suggestion)
 
     def _hits(self, ids: list[str], scores: dict, parsed: ParsedQuery) -> list[Hit]:
         if not ids:
             return []
-        matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
+        matcher = parsed.word_matcher()
         with self.archive.session() as s:
             # `original` (the text as received) is as long as the body and not shown on a results
             # page: not loading it halves what the database reads per page.

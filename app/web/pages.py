@@ -7,9 +7,7 @@ from time import perf_counter
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.search.highlight import WordMatcher
 from app.search.params import SearchParams
-from app.search.query import parse
 
 from app.gazetteer.load import get as get_place
 from app.gazetteer.tagger import tag
@@ -86,8 +84,8 @@ def report(request: Request, report_id: str):
     service = request.app.state.service
     r = _report_or_404(request, report_id)
     q = request.query_params.get("q", "")
-    parsed = parse(q)
-    matcher = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces)
+    parsed = service.parse(q)
+    matcher = parsed.word_matcher()
     dates = mentioned_dates(r)
     # Place mentions link to their place pages: the body tagged exactly as at ingest.
     links = [PlaceLink(h.start, h.end, f"/neighbourhoods/{h.slug}") for h in tag(r.body)]

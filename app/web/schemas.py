@@ -44,9 +44,10 @@ class BucketOut(BaseModel):
 
 
 class QueryTermOut(BaseModel):
-    text: str
-    normalised: str
-    stems: list[str]
+    text: str = Field(description="The word as typed")
+    normalised: str = Field(description="Its matching form (folded; a trailing * marks a prefix)")
+    stems: list[str] = Field(description="Light stems searched in the stem fields")
+    parts: list[str] = Field(default_factory=list, description="A glued word's parts (الأممالمتحدة → الامم، المتحده)")
 
 
 class QueryPlaceOut(BaseModel):
@@ -62,8 +63,11 @@ class QueryOut(BaseModel):
     phrases: list[str]
     places: list[QueryPlaceOut] = Field(default_factory=list,
                                         description="Gazetteer places the query names (Arabic or Latin)")
+    excluded: list[str] = Field(default_factory=list, description="Excluded words, phrases or groups (-…)")
+    mode: str = Field(default="all", description="all (every word required) | long (minimum-should-match) | structured (operators)")
+    minimum_should_match: int | None = Field(default=None, description="For a long query: how many of its words a report must contain")
     notes: list[str]
-    suggestion: str | None = None
+    suggestion: str | None = Field(default=None, description="Did-you-mean: the query corrected from the archive's own vocabulary")
 
 
 class Links(BaseModel):
