@@ -25,8 +25,8 @@ from whoosh.fields import TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from app.arabic.glue import MIN_LENGTH as GLUE_MIN_LENGTH
-from app.arabic.glue import active_vocabulary
+from app.arabic.analyzer import splitter_for
+from app.arabic.glue import active_vocabulary, using_vocabulary
 from app.arabic.tokenize import WORD_RE
 
 from .codec import VarintPositions
@@ -47,6 +47,53 @@ def _word_tokens(analyzer, word: str) -> tuple[tuple[int, str], ...]:
     return tuple((t.pos, t.text) for t in analyzer(word, positions=True, mode="index"))
 
 
+class _SplitProbe:
+    """A vocabulary under which no glued word splits, noting the words whose split was asked about.
+
+    `glue.Splitter` asks for the whole word's frequency only after the checks that do not depend on
+    the vocabulary (length, letters, lexicon, stopwords): the words asked about are exactly those
+    whose analysis another vocabulary could change. Analysed under the probe, a word's tokens are
+    valid under any vocabulary that splits none of them — so the per-word memo survives batches
+    (each ingest batch has its own vocabulary) and only the split decisions are taken again.
+    """
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def doc_count(self) -> int:
+        return 0
+
+    def doc_frequency(self, word: str) -> int:
+        self.asked.append(word)
+        return 1 << 62  # never rare: the splitter answers "no split"
+
+
+_PROBE = _SplitProbe()
+#: Per analyzer chain (fields sharing a chain share it): word → (tokens, words asked about).
+_MEMOS: dict[int, tuple[Any, dict[str, tuple[tuple[tuple[int, str], ...], tuple[str, ...]]]]] = {}
+
+
+def _memo_for(analyzer) -> dict:
+    held = _MEMOS.get(id(analyzer))
+    if held is None or held[0] is not analyzer:
+        held = _MEMOS[id(analyzer)] = (analyzer, {})
+    memo = held[1]
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    return memo
+
+
+def _analyse(analyzer, word: str) -> tuple[tuple[tuple[int, str], ...], tuple[str, ...]]:
+    """One word's tokens with nothing split, and the words whose split the chain asked about."""
+    probe = splitter_for(_PROBE)
+    probe._splits.clear()
+    probe._df.clear()
+    _PROBE.asked = []
+    with using_vocabulary(_PROBE):
+        toks = _word_tokens(analyzer, word)
+    return toks, tuple(_PROBE.asked)
+
+
 class ArabicText(TEXT):
     """TEXT with memoised per-word analysis and varint positions."""
 
@@ -57,31 +104,29 @@ class ArabicText(TEXT):
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for k in ("_memo", "_memo_long", "_memo_vocabulary", "_fast_ok"):
+        for k in ("_fast_ok",):
             state.pop(k, None)
         return state
 
     # -- the fast path ---------------------------------------------------------------------
     def _terms(self, text: str) -> Iterator[tuple[int, str]]:
         """(position, term) for the whole text, exactly as the analyzer chain would number them."""
-        memo: dict[str, tuple[tuple[int, str], ...]] = self.__dict__.setdefault("_memo", {})
-        if len(memo) > MEMO_LIMIT:
-            memo.clear()
-        # A word long enough to be two glued words is analysed against the active vocabulary
-        # (glued-word splitting): its memo is only valid for the vocabulary it was filled under.
-        # Shorter words never depend on it and stay memoised across batches.
-        long_memo: dict[str, tuple[tuple[int, str], ...]] = self.__dict__.setdefault("_memo_long", {})
-        vocab = active_vocabulary()
-        if len(long_memo) > MEMO_LIMIT or self.__dict__.get("_memo_vocabulary", False) is not vocab:
-            long_memo.clear()
-            self.__dict__["_memo_vocabulary"] = vocab
-        analyzer = self.analyzer
+        memo = _memo_for(self.analyzer)
+        splitter = splitter_for(active_vocabulary())
+        split = splitter.split
         base = None  # StopFilter(renumber=True): the first kept word keeps its raw index, then +1
         for raw_index, word in enumerate(WORD_RE.findall(text)):
-            m = memo if len(word) < GLUE_MIN_LENGTH else long_memo
-            toks = m.get(word)
-            if toks is None:
-                toks = m[word] = _word_tokens(analyzer, word)
+            entry = memo.get(word)
+            if entry is None:
+                entry = memo[word] = _analyse(self.analyzer, word)
+            toks, asked = entry
+            if asked:
+                # Words long enough to be glued: the memoised analysis is the one where nothing
+                # splits; under this vocabulary a part of the word may split after all.
+                for w in asked:
+                    if split(w):
+                        toks = _word_tokens(self.analyzer, word)
+                        break
             if not toks:
                 continue
             if base is None:
