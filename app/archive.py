@@ -30,8 +30,8 @@ from app.config import Settings
 from app.arabic.glue import using_vocabulary
 from app.db import migrate, session_factory
 from app.models import DupBand, DupSignature, PlaceMention, Report
-from app.search.index import ArchiveIndex, index_document
-from app.search.vocabulary import BatchVocabulary, count_documents
+from app.search.index import ArchiveIndex, index_document, pre_analyse
+from app.search.vocabulary import BatchVocabulary, count_documents, count_word_sets, document_words
 
 
 @dataclass
@@ -104,12 +104,13 @@ class Archive:
                                                              Report.dup_group.is_(None))
                                         .values(dup_group=Report.id))
                 # Glued words split against the archive's vocabulary: the index plus this batch.
-                vocab = BatchVocabulary(self.index.vocabulary(), count_documents(_text(r) for r in reports))
+                vocab = BatchVocabulary(self.index.vocabulary(), count_word_sets(
+                    r.__dict__.get(_WORDS) or document_words(_text(r)) for r in reports))
                 batch = self.index.batch()
                 try:
                     with using_vocabulary(vocab):
                         for r in reports:
-                            batch.add(index_document(r))
+                            batch.add(index_document(r), r.__dict__.get(_ANALYSIS))
                 except BaseException:
                     batch.cancel()
                     raise
@@ -297,6 +298,19 @@ class ArchivePeek:
         except SQLAlchemyError:  # no reports table yet: an empty archive
             return set()
         return found
+
+
+#: Where `analyse_ahead` leaves its results on a Report (plain instance attributes, not columns).
+_WORDS = "_sijill_words"
+_ANALYSIS = "_sijill_analysis"
+
+
+def analyse_ahead(report: Report, schema) -> None:
+    """What `Archive.store` needs from a report's text that does not depend on its batch — the
+    distinct words (the batch's vocabulary) and the index terms (`index.pre_analyse`) — computed
+    where the report is prepared: in an ingest worker, off the main process that stores."""
+    report.__dict__[_WORDS] = frozenset(document_words(_text(report)))
+    report.__dict__[_ANALYSIS] = pre_analyse(schema, index_document(report))
 
 
 def _text(report: Report) -> str:

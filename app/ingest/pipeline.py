@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from app.archive import Archive, Grouping
+from app.archive import Archive, Grouping, analyse_ahead
 from app.dates.extract import extract as extract_dates
 from app.gazetteer.tagger import summarise, tag
 from app.models import DateMention, PlaceMention, Report
@@ -38,6 +38,11 @@ BATCH_CHARS = 8_000_000
 
 #: Where `prepare` leaves a report's MinHash (a plain instance attribute, not a column).
 SIGNATURE = "_sijill_minhash"
+
+
+#: The index schema that `prepare` analyses report texts for (`archive.analyse_ahead`): set by
+#: `ingest` before its worker processes fork, None when nothing will be stored.
+_ahead_schema = None
 
 
 class HashLookup(Protocol):
@@ -102,6 +107,8 @@ def prepare(rec: RawReport, now: dt.datetime) -> Report | Refusal:
     # The near-duplicate signature is a pure function of the body: computed here, in the worker
     # processes that prepare reports, instead of in the main process's batch (17 % of its time).
     report.__dict__[SIGNATURE] = dedup.signature(report.body)
+    if _ahead_schema is not None:
+        analyse_ahead(report, _ahead_schema)
     return report
 
 
@@ -195,26 +202,31 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
         batch.clear()
         batch_chars = 0
 
-    records = read_paths(list(paths), max_bytes)
-    for item, report in prepare_in_parallel(prepare, records, now, passthrough=(Refusal, Notice)):
-        if isinstance(item, Notice):
-            summary.notices.append(item)
-            continue
-        if progress:
-            progress(item.origin)
-        if isinstance(item, Refusal):
-            summary.refused.append(item)
-            continue
-        if isinstance(report, Refusal):
-            summary.refused.append(report)
-            continue
-        if report.sha256 in seen:
-            summary.duplicates.append(report.id)
-            continue
-        seen.add(report.sha256)
-        batch.append(report)
-        batch_chars += len(report.body)
-        if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
-            flush()
+    global _ahead_schema
+    _ahead_schema = archive.index.open().schema if archive is not None and not dry_run else None
+    try:
+        records = read_paths(list(paths), max_bytes)
+        for item, report in prepare_in_parallel(prepare, records, now, passthrough=(Refusal, Notice)):
+            if isinstance(item, Notice):
+                summary.notices.append(item)
+                continue
+            if progress:
+                progress(item.origin)
+            if isinstance(item, Refusal):
+                summary.refused.append(item)
+                continue
+            if isinstance(report, Refusal):
+                summary.refused.append(report)
+                continue
+            if report.sha256 in seen:
+                summary.duplicates.append(report.id)
+                continue
+            seen.add(report.sha256)
+            batch.append(report)
+            batch_chars += len(report.body)
+            if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
+                flush()
+    finally:
+        _ahead_schema = None
     flush()
     return summary

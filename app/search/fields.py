@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh.fields import TEXT
@@ -109,24 +110,30 @@ class ArabicText(TEXT):
         return state
 
     # -- the fast path ---------------------------------------------------------------------
-    def _terms(self, text: str) -> Iterator[tuple[int, str]]:
-        """(position, term) for the whole text, exactly as the analyzer chain would number them."""
+    def _terms(self, text: str, asked: set[str] | None = None) -> Iterator[tuple[int, str]]:
+        """(position, term) for the whole text, exactly as the analyzer chain would number them.
+
+        With `asked`, the text is analysed as if no glued word split, and the words whose split
+        the active vocabulary would have to decide are added to `asked` (see `PreAnalysed`).
+        """
         memo = _memo_for(self.analyzer)
-        splitter = splitter_for(active_vocabulary())
-        split = splitter.split
+        split = splitter_for(active_vocabulary()).split if asked is None else None
         base = None  # StopFilter(renumber=True): the first kept word keeps its raw index, then +1
         for raw_index, word in enumerate(WORD_RE.findall(text)):
             entry = memo.get(word)
             if entry is None:
                 entry = memo[word] = _analyse(self.analyzer, word)
-            toks, asked = entry
-            if asked:
+            toks, words_asked = entry
+            if words_asked:
                 # Words long enough to be glued: the memoised analysis is the one where nothing
                 # splits; under this vocabulary a part of the word may split after all.
-                for w in asked:
-                    if split(w):
-                        toks = _word_tokens(self.analyzer, word)
-                        break
+                if split is None:
+                    asked.update(words_asked)
+                else:
+                    for w in words_asked:
+                        if split(w):
+                            toks = _word_tokens(self.analyzer, word)
+                            break
             if not toks:
                 continue
             if base is None:
@@ -145,26 +152,58 @@ class ArabicText(TEXT):
             ok = self.__dict__["_fast_ok"] = slow == list(self._terms(_CHECK_TEXT))
         return ok
 
+    def pre_analyse(self, text: str) -> PreAnalysed | str:
+        """The text analysed ahead of the batch it will be written in (an ingest worker does this:
+        the batch's vocabulary is not known yet). `index` uses the result when none of the words
+        it asked about splits under the vocabulary active then, and analyses the text otherwise."""
+        if not self.fast_path_ok():
+            return text
+        asked: set[str] = set()
+        items = tuple(self._items(self._terms(text, asked)))
+        return PreAnalysed(text, items, frozenset(asked))
+
     def index(self, value: Any, **kwargs: Any):
+        if isinstance(value, PreAnalysed):
+            if not kwargs and self.fast_path_ok():
+                split = splitter_for(active_vocabulary()).split
+                if not any(split(w) for w in value.asked):
+                    return iter(value.items)
+            value = value.text
         if not isinstance(value, str) or kwargs or not self.fast_path_ok():
-            yield from super().index(value, **kwargs)
-            return
+            return super().index(value, **kwargs)
+        return self._items(self._terms(value))
+
+    def _items(self, terms: Iterator[tuple[int, str]]):
+        """Whoosh's (term bytes, frequency, weight, encoded value) per distinct term."""
         fb = self.format.field_boost
         if isinstance(self.format, Positions):
             poses: dict[str, list[int]] = defaultdict(list)
-            for pos, term in self._terms(value):
+            for pos, term in terms:
                 poses[term].append(pos)
             encode = self.format.encode
             for term, plist in poses.items():
                 yield term.encode("utf-8"), len(plist), float(len(plist)) * fb, encode(plist)
         else:
             freqs: dict[str, int] = defaultdict(int)
-            for _, term in self._terms(value):
+            for _, term in terms:
                 freqs[term] += 1
             # Frequency stores the count as a packed uint; Existence stores nothing.
             value_of = pack_uint if isinstance(self.format, Frequency) else (lambda n: b"")
             for term, n in freqs.items():
                 yield term.encode("utf-8"), n, float(n) * fb, value_of(n)
+
+
+@dataclass(frozen=True)
+class PreAnalysed:
+    """A text field's value with its index terms computed ahead, as if no glued word split.
+
+    `asked`: the words whose glued-word split depends on the vocabulary; if any of them splits
+    under the vocabulary of the batch, the terms are computed again from `text`.
+    """
+
+    text: str
+    items: tuple
+    asked: frozenset[str]
 
 
 class ProximityPairs(TEXT):

@@ -28,6 +28,7 @@ from whoosh.writing import IndexWriter
 
 from .backend import IndexDocument, SearchRequest, SearchResult
 from .codec import CompactCodec
+from .fields import ArabicText, PreAnalysed
 from .engine import Generation, Matches, day_to_date
 from .merge import TieredMerge, merge_all
 from .schema import SCHEMA_VERSION, build_schema
@@ -73,6 +74,19 @@ def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDoc
                          dup_group=report.dup_group, source_id=report.source_id)
 
 
+def pre_analyse(schema, doc: IndexDocument) -> dict:
+    """The text fields of `doc` analysed ahead of their batch (`fields.PreAnalysed`): ingest
+    workers do this, so the main process only checks the batch's glued-word splits."""
+    out = {}
+    for name, value in fields_for(doc).items():
+        field = schema[name] if name in schema else None
+        if isinstance(field, ArabicText) and isinstance(value, str):
+            pa = field.pre_analyse(value)
+            if isinstance(pa, PreAnalysed):
+                out[name] = pa
+    return out
+
+
 def document_for(report, place_slugs: Iterable[str]) -> dict:
     """Whoosh fields for a Report row (kept for callers that write with `writer()` directly)."""
     return fields_for(index_document(report, place_slugs))
@@ -93,8 +107,15 @@ class WhooshBatch:
         self.writer = index.writer(bulk=bulk)
         self._add = self.writer.update_document if replace else self.writer.add_document
 
-    def add(self, doc: IndexDocument) -> None:
-        self._add(**fields_for(doc))
+    def add(self, doc: IndexDocument, analysed: dict | None = None) -> None:
+        """Add `doc`; `analysed`: its text fields analysed ahead (`pre_analyse`), used where the
+        text is still the document's."""
+        fields = fields_for(doc)
+        if analysed:
+            for name, pa in analysed.items():
+                if fields.get(name) == pa.text:
+                    fields[name] = pa
+        self._add(**fields)
 
     def delete(self, report_id: str) -> None:
         self.writer.delete_by_term("id", report_id)

@@ -95,10 +95,15 @@ def count_documents(texts: Iterable[str], min_df: int = 1) -> CountedVocabulary:
     `min_df` > 1 drops the long tail (a word in one report is as good as unknown to the glue
     rules), which keeps a 100k-report count small in memory.
     """
+    return count_word_sets((document_words(text) for text in texts), min_df)
+
+
+def count_word_sets(word_sets: Iterable[set[str] | frozenset[str]], min_df: int = 1) -> CountedVocabulary:
+    """`count_documents` from each text's `document_words` (computed elsewhere, e.g. in a worker)."""
     counts: Counter[str] = Counter()
     n = 0
-    for text in texts:
-        counts.update(document_words(text))
+    for words in word_sets:
+        counts.update(words)
         n += 1
     if min_df > 1:
         counts = Counter({w: c for w, c in counts.items() if c >= min_df})

@@ -42,3 +42,69 @@ def test_memoised_analysis_equals_the_chain_across_vocabularies(seed_texts):
                     assert fast == _slow(field, text)
                     split_seen |= vocab is not None and any(t[0] == "المتحده".encode() for t in fast)
     assert split_seen  # the seeds' glued words did split under their own vocabulary
+
+
+def test_terms_analysed_ahead_are_used_only_when_nothing_splits(seed_texts):
+    """An ingest worker analyses a report before its batch's vocabulary exists (`pre_analyse`);
+    written under any vocabulary, the terms are the chain's for that vocabulary."""
+    schema = build_schema()
+    fields = [schema[n] for n in schema.names() if isinstance(schema[n], ArabicText)]
+    ahead = {(id(f), i): f.pre_analyse(t) for f in fields for i, t in enumerate(seed_texts)}
+    assert any(pa.asked for pa in ahead.values())
+    for vocab in (None, count_documents(seed_texts)):
+        with using_vocabulary(vocab):
+            for field in fields:
+                for i, text in enumerate(seed_texts):
+                    assert sorted(field.index(ahead[(id(field), i)])) == _slow(field, text)
+
+
+def _index_dump(archive):
+    """Every posting of the index as (field, term, report id, value), plus field lengths by id."""
+    out, lengths = set(), {}
+    with archive.index.open().searcher() as s:
+        r = s.reader()
+        ids = {d: f["id"] for d, f in r.iter_docs()}
+        for fieldname, text in r.all_terms():
+            m = r.postings(fieldname, text)
+            while m.is_active():
+                out.add((fieldname, text, ids[m.id()], m.value()))
+                m.next()
+        for d, rid in ids.items():
+            for f in ("title", "body", "title_exact", "body_exact"):
+                lengths[(rid, f)] = r.doc_field_length(d, f)
+    return out, lengths
+
+
+def test_an_ingest_with_terms_analysed_in_workers_writes_the_same_index(tmp_path, monkeypatch):
+    """Workers analyse texts before their batch's vocabulary exists; small batches make every
+    batch's vocabulary (and so its glued-word splits) differ. The index is the one the main
+    process writes when it analyses everything itself."""
+    import app.archive
+    from app.archive import Archive
+    from app.ingest import pipeline
+    from tests.conftest import ingest_paths, make_settings
+
+    d = tmp_path / "corpus"
+    d.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    paragraphs = [p for t in seeds for p in t.split("\n") if len(p) > 60 and "الأممالمتحدة" not in p]
+    for i in range(180):
+        text = f"تقرير {i}\n" + "\n".join(paragraphs[(i * 5 + j) % len(paragraphs)] for j in range(3))
+        if i in (50, 120):  # a glued word rare enough to be split
+            text += "\nوقالت الأممالمتحدة إن القصف مستمر."
+        (d / f"{i:03d}.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 45)
+    monkeypatch.setenv("SIJILL_INGEST_WORKERS", "2")
+    ahead = Archive(make_settings(tmp_path / "ahead"))
+    assert len(ingest_paths(ahead, d).added) == 180
+    # The control: nothing analysed ahead, the main process analyses each batch itself.
+    monkeypatch.setattr(pipeline, "analyse_ahead", lambda report, schema: None)
+    plain = Archive(make_settings(tmp_path / "plain"))
+    assert len(ingest_paths(plain, d).added) == 180
+    postings, lengths = _index_dump(ahead)
+    # A glued word was split: its first part sits at the whole word's position.
+    from app.search.codec import VarintPositions
+    pos = {(t.decode(), rid): set(VarintPositions().decode_positions(v))
+           for f, t, rid, v in postings if f == "body" and t.decode() in ("اممالمتحد", "امم")}
+    assert any(p & pos.get(("امم", rid), set()) for (t, rid), p in pos.items() if t == "اممالمتحد")
+    assert (postings, lengths) == _index_dump(plain)
