@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -23,18 +25,36 @@ from harness import (PYTHON, ROOT, corpus_dir, data_dir, db_size, dir_size, env_
                      scale_name, table, write_json)
 
 
-def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, float, int]:
-    """Run `cmd`; return (seconds, peak tree RSS in MB, exit code)."""
+def _cpu_seconds(pid: int) -> float:
+    """user + system CPU seconds of one process so far (/proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def run_measured(cmd: list[str], env: dict, log: Path, cpu: dict | None = None) -> tuple[float, float, int]:
+    """Run `cmd`; return (seconds, peak tree RSS in MB, exit code).
+
+    `cpu` (optional) receives the CPU seconds of the whole process tree ("total") and of the main
+    process alone ("main"): on a machine shared with other work the wall time says little, while
+    CPU time says what the ingest costs — and whether the main process (which stores, in order)
+    or the cores as a whole bound it.
+    """
     peak = 0.0
+    main_cpu = 0.0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, main_cpu
             while not done.is_set():
                 peak = max(peak, rss_mb(proc.pid))
+                main_cpu = max(main_cpu, _cpu_seconds(proc.pid))
                 done.wait(0.2)
 
         t = threading.Thread(target=sample, daemon=True)
@@ -43,6 +63,10 @@ def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, float, in
         elapsed = time.perf_counter() - t0
         done.set()
         t.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu["total"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu["main"] = main_cpu
     return elapsed, peak, code
 
 
@@ -68,14 +92,23 @@ def main(argv: list[str] | None = None) -> int:
     if not (a.keep and (data / "archive.db").exists()):
         shutil.rmtree(data, ignore_errors=True)
         log = data.parent / f"ingest-{scale}.log"
-        seconds, peak, code = run_measured([PYTHON, "-m", "app", "ingest", str(cdir)], env, log)
+        cpu: dict = {}
+        seconds, peak, code = run_measured([PYTHON, "-m", "app", "ingest", str(cdir)], env, log, cpu)
         summary = " ".join(log.read_text(errors="replace").split("\n")[-3:])
         # Exit 1 also means "some reports refused" (a real article can fail the plausibility check).
         if code not in (0, 1) or "added" not in summary:
             print(f"ingest failed ({code}); see {log}", file=sys.stderr)
             return 1
+        # On idle cores the wall time is at least the main process's CPU time and the tree's CPU
+        # time spread over the cores: the rate this machine would give were it not shared.
+        cores = os.cpu_count() or 1
+        bound = max(cpu["main"], cpu["total"] / cores)
         result["ingest"] = {"seconds": round(seconds, 1), "reports_per_s": round(csum["size"] / seconds, 1),
-                            "peak_rss_mb": round(peak, 1), "summary": summary.strip()}
+                            "peak_rss_mb": round(peak, 1), "summary": summary.strip(),
+                            "cpu_seconds": round(cpu["total"], 1), "main_cpu_seconds": round(cpu["main"], 1),
+                            "cpu_ms_per_report": round(1000 * cpu["total"] / csum["size"], 2),
+                            "idle_machine_reports_per_s": round(csum["size"] / bound, 1) if bound else None,
+                            "load_average": [round(x, 2) for x in os.getloadavg()]}
     else:
         prev = data.parent / f"ingest-{scale}.json"
         if prev.exists():
@@ -100,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         ("raw text", f"{csum['raw_text_bytes'] / 1e6:,.1f} MB"),
         ("ingest time", f"{ing.get('seconds', '?')} s"),
         ("ingest rate", f"{ing.get('reports_per_s', '?')} reports/s   (target ≥ 400)"),
+        ("ingest CPU", f"{ing.get('cpu_seconds', '?')} s in all ({ing.get('cpu_ms_per_report', '?')} ms/report), "
+                       f"main process {ing.get('main_cpu_seconds', '?')} s"),
+        ("idle-machine rate", f"{ing.get('idle_machine_reports_per_s', '?')} reports/s   "
+                              f"(n / max(main CPU, all CPU / cores); load average {ing.get('load_average', '?')})"),
         ("ingest peak RSS", f"{ing.get('peak_rss_mb', '?')} MB"),
         ("database", f"{db_b / 1e6:,.1f} MB = {db_b / n / 1024:,.1f} KB/report"),
         ("index", f"{ix_b / 1e6:,.1f} MB = {ix_b / n / 1024:,.1f} KB/report, "
