@@ -17,6 +17,7 @@ format (see `schema.SCHEMA_VERSION`).
 """
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,15 +160,14 @@ class ArabicText(TEXT):
         if not self.fast_path_ok():
             return text
         asked: set[str] = set()
-        items = tuple(self._items(self._terms(text, asked)))
-        return PreAnalysed(text, items, frozenset(asked))
+        return PreAnalysed.pack(text, self._items(self._terms(text, asked)), asked)
 
     def index(self, value: Any, **kwargs: Any):
         if isinstance(value, PreAnalysed):
             if not kwargs and self.fast_path_ok():
                 split = splitter_for(active_vocabulary()).split
                 if not any(split(w) for w in value.asked):
-                    return iter(value.items)
+                    return value.items(self.format.field_boost)
             value = value.text
         if not isinstance(value, str) or kwargs or not self.fast_path_ok():
             return super().index(value, **kwargs)
@@ -202,8 +202,35 @@ class PreAnalysed:
     """
 
     text: str
-    items: tuple
+    #: Terms (UTF-8, NUL-separated), frequencies (uint32), values concatenated and their lengths
+    #: (uint32): a few flat objects instead of four per term (memory and pickling between processes).
+    terms: bytes
+    freqs: bytes
+    values: bytes
+    value_lengths: bytes
     asked: frozenset[str]
+
+    @classmethod
+    def pack(cls, text: str, items, asked) -> PreAnalysed:
+        terms, freqs, values, lengths = [], array("I"), [], array("I")
+        for tbytes, freq, _weight, vbytes in items:
+            terms.append(tbytes)
+            freqs.append(freq)
+            values.append(vbytes)
+            lengths.append(len(vbytes))
+        return cls(text, b"\0".join(terms), freqs.tobytes(), b"".join(values), lengths.tobytes(), frozenset(asked))
+
+    def items(self, field_boost: float = 1.0):
+        """`ArabicText.index`'s (term bytes, frequency, weight, value) tuples again."""
+        if not self.terms and not self.freqs:
+            return
+        freqs, lengths = array("I"), array("I")
+        freqs.frombytes(self.freqs)
+        lengths.frombytes(self.value_lengths)
+        values, at = self.values, 0
+        for tbytes, freq, n in zip(self.terms.split(b"\0"), freqs, lengths):
+            yield tbytes, freq, float(freq) * field_boost, values[at:at + n]
+            at += n
 
 
 class ProximityPairs(TEXT):

@@ -31,6 +31,7 @@ from .codec import CompactCodec
 from .fields import ArabicText, PreAnalysed
 from .engine import Generation, Matches, day_to_date
 from .merge import TieredMerge, merge_all
+from .postings import GroupedPostings
 from .schema import SCHEMA_VERSION, build_schema
 from .vocabulary import IndexVocabulary
 
@@ -105,7 +106,11 @@ class WhooshBatch:
         self.index = index
         self.replace = replace
         self.writer = index.writer(bulk=bulk)
-        self._add = self.writer.update_document if replace else self.writer.add_document
+        if bulk:  # a whole archive: Whoosh's pool, which spills to disk
+            self._add = self.writer.update_document if replace else self.writer.add_document
+        else:  # a batch: postings grouped per term in memory (postings.py)
+            grouped = GroupedPostings(self.writer)
+            self._add = (lambda **f: grouped.update(f)) if replace else (lambda **f: grouped.add(f))
 
     def add(self, doc: IndexDocument, analysed: dict | None = None) -> None:
         """Add `doc`; `analysed`: its text fields analysed ahead (`pre_analyse`), used where the
