@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from array import array
 
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .codec import CompactTermInfo
 
 BLOCK = 128
 
@@ -115,8 +118,12 @@ class GroupedPostings:
                 continue
             fw.start_field(fieldname, self.schema[fieldname])
             lengths = self.lengths.get(fieldname)
+            inline = _inliner(fw, lengths)
             for tbytes in sorted(terms):
                 ids, weights, values = terms[tbytes]
+                if len(ids) == 1 and inline is not None:
+                    inline(tbytes, ids[0], weights[0], values[0])
+                    continue
                 fw.start_term(tbytes)
                 _fill_blocks(fw._postwriter, ids, weights, values, lengths)
                 fw.finish_term()
@@ -124,6 +131,29 @@ class GroupedPostings:
         fw.close()
         self.terms.clear()
         self.lengths.clear()
+
+
+def _inliner(fw, lengths):
+    """For a term in one document (most terms of a batch): its term-table row written directly,
+    as start_term → add_posting → finish_term would leave it (postings inlined in the row)."""
+    if fw._codec._inlinelimit < 2:
+        return None
+    tindex_add, prefix = fw._tindex.add, pack_ushort(fw._fieldid)
+
+    def inline(tbytes: bytes, docnum: int, weight: float, value: bytes) -> None:
+        ti = CompactTermInfo()
+        wf = array("f", (weight,))
+        length = lengths[docnum] if lengths is not None and docnum < len(lengths) else 0
+        ti._weight = sum(wf)
+        ti._df = 1
+        ti._minlength = length or None
+        ti._maxlength = length
+        ti._maxweight = weight if weight > 0 else 0
+        ti._minid = ti._maxid = docnum
+        ti.set_inline(array("I", (docnum,)), wf, [value] if value else [])
+        tindex_add(prefix + tbytes, ti.to_bytes())
+
+    return inline
 
 
 def _fill_blocks(pw, ids: array, weights: list, values: list, lengths: list[int] | None) -> None:
