@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from app.config import Settings
 from app.arabic.glue import using_vocabulary
 from app.db import migrate, session_factory
-from app.models import DupBand, DupSignature, PlaceMention, Report
+from app.models import DateMention, DupBand, DupSignature, PlaceMention, Report
 from app.search.index import ArchiveIndex, index_document, pre_analyse
 from app.search.vocabulary import BatchVocabulary, count_documents, count_word_sets, document_words
 
@@ -91,8 +91,10 @@ class Archive:
             return
         with self.sessions() as session:
             try:
-                session.add_all(reports)
-                session.flush()
+                # Core executemany, not the ORM unit of work: the rows are new and complete, and
+                # the unit of work's per-object bookkeeping cost more than the inserts themselves.
+                for table, rows in _rows_of(reports):
+                    session.execute(insert(table), rows)
                 if grouping is not None:
                     # Core executemany: thousands of small rows per batch, no ORM bookkeeping needed.
                     if grouping.signatures:
@@ -303,6 +305,40 @@ class ArchivePeek:
 #: Where `analyse_ahead` leaves its results on a Report (plain instance attributes, not columns).
 _WORDS = "_sijill_words"
 _ANALYSIS = "_sijill_analysis"
+
+
+_REPORT_COLUMNS = tuple(c.key for c in Report.__table__.columns)
+_PLACE_COLUMNS = ("place_slug", "count", "first_pos")
+_DATE_COLUMNS = ("start", "end", "text", "date_from", "date_to", "precision", "relative")
+
+
+def _rows_of(reports: list[Report]) -> list[tuple]:
+    """(table, rows) to insert for new Report objects and their mentions, in the order the ORM
+    would insert them (reports, then each report's mentions in list order). Columns a report
+    never had set are left out (their defaults apply), so rows are grouped by the columns they set."""
+    by_keys: dict[tuple[str, ...], list[dict]] = {}
+    places: list[dict] = []
+    dates: list[dict] = []
+    for r in reports:
+        d = r.__dict__
+        keys = tuple(k for k in _REPORT_COLUMNS if k in d)
+        by_keys.setdefault(keys, []).append({k: d[k] for k in keys})
+        rid = d["id"]
+        for m in r.places:
+            md = m.__dict__
+            places.append({"report_id": rid, **{k: md.get(k) for k in _PLACE_COLUMNS}})
+        for m in r.dates:
+            md = m.__dict__
+            row = {"report_id": rid, **{k: md[k] for k in _DATE_COLUMNS if k in md}}
+            dates.append(row)
+    out: list[tuple] = [(Report, rows) for rows in by_keys.values()]
+    if places:
+        out.append((PlaceMention, places))
+    date_groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in dates:
+        date_groups.setdefault(tuple(row), []).append(row)
+    out += [(DateMention, rows) for rows in date_groups.values()]
+    return out
 
 
 def analyse_ahead(report: Report, schema) -> None:

@@ -46,12 +46,13 @@ def test_manifest_metadata_is_kept(archive, seed_ids):
 
 def test_indexing_failure_rolls_back_the_database(archive, monkeypatch):
     """If the index cannot take the batch, the database must not keep it either."""
-    from whoosh.writing import SegmentWriter
+    from whoosh.codec.whoosh3 import W3FieldWriter
 
-    def broken(self, **fields):
+    def broken(self, *args):
         raise OSError("disk full (injected)")
 
-    monkeypatch.setattr(SegmentWriter, "update_document", broken)
+    # Writing the batch's term table fails (both Whoosh's writer and grouped postings go through it).
+    monkeypatch.setattr(W3FieldWriter, "start_field", broken)
     with pytest.raises(OSError):
         ingest_paths(archive, SEEDS)
     monkeypatch.undo()
