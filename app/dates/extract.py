@@ -31,11 +31,12 @@ import datetime as dt
 from functools import lru_cache
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from hijridate import Hijri
 
 from app.arabic.normalise import fold
-from app.arabic.tokenize import spans
+from app.arabic.tokenize import WORD_RE
 
 from . import resolve as R
 
@@ -150,8 +151,10 @@ _NUMERIC = re.compile(
 
 # ---------------------------------------------------------------- tokens
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A tuple, not a frozen dataclass: a text has hundreds of tokens, and a frozen dataclass's
+    __init__ (object.__setattr__ per field) was most of tokenising's cost."""
+
     w: str  # folded word, clitic removed when the rest is a date word
     start: int
     end: int
@@ -188,9 +191,11 @@ def _split_glued(w: str) -> list[str] | None:
 
 def _tokens(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
-    for sp in spans(text):
-        for piece, a, b, clitic in _word_tokens(sp.surface):
-            toks.append(_Tok(piece, sp.start + a, sp.start + b, clitic))
+    append, tok = toks.append, _Tok
+    for m in WORD_RE.finditer(text):  # = tokenize.spans, without a Span object per word
+        start = m.start()
+        for piece, a, b, clitic in _word_tokens(m.group(0)):
+            append(tok(piece, start + a, start + b, clitic))
     return toks
 
 

@@ -53,6 +53,16 @@ class VarintPositions(formats.Positions):
     """Positions format encoded as varints: count, then deltas between positions."""
 
     def encode(self, poslist: Any) -> bytes:
+        n = len(poslist)
+        if n < 128:
+            # The usual case: every number below 128 is its own one-byte varint.
+            deltas = [n]
+            base = 0
+            for pos in poslist:
+                deltas.append(pos - base)
+                base = pos
+            if max(deltas) < 128 and min(deltas) >= 0:
+                return bytes(deltas)
         out = [varint(len(poslist))]
         base = 0
         for pos in poslist:

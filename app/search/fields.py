@@ -160,7 +160,16 @@ class ArabicText(TEXT):
         if not self.fast_path_ok():
             return text
         asked: set[str] = set()
-        return PreAnalysed.pack(text, self._items(self._terms(text, asked)), asked)
+        if not isinstance(self.format, Positions):
+            return PreAnalysed.pack(text, self._items(self._terms(text, asked)), asked)
+        poses: dict[str, list[int]] = defaultdict(list)
+        for pos, term in self._terms(text, asked):
+            poses[term].append(pos)
+        encode = self.format.encode
+        values = [encode(plist) for plist in poses.values()]
+        return PreAnalysed(text, "\0".join(poses).encode("utf-8"),
+                           array("I", map(len, poses.values())).tobytes(), b"".join(values),
+                           array("I", map(len, values)).tobytes(), frozenset(asked))
 
     def index(self, value: Any, **kwargs: Any):
         if isinstance(value, PreAnalysed):

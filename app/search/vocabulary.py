@@ -82,8 +82,8 @@ def document_words(text: str) -> set[str]:
     """The distinct folded surface forms of one text (stopwords out), as `body_exact` has them."""
     stop = stopwords()
     out = set()
-    for m in WORD_RE.finditer(text):
-        w = fold(m.group(0))
+    for raw in set(WORD_RE.findall(text)):  # each distinct word folded once
+        w = fold(raw)
         if w and w not in stop:
             out.add(w)
     return out
