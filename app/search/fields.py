@@ -171,6 +171,13 @@ class ArabicText(TEXT):
                            array("I", map(len, poses.values())).tobytes(), b"".join(values),
                            array("I", map(len, values)).tobytes(), frozenset(asked))
 
+    def usable(self, value: PreAnalysed) -> bool:
+        """Whether `value`'s terms are this field's terms under the active vocabulary."""
+        if not self.fast_path_ok():
+            return False
+        split = splitter_for(active_vocabulary()).split
+        return not any(split(w) for w in value.asked)
+
     def index(self, value: Any, **kwargs: Any):
         if isinstance(value, PreAnalysed):
             if not kwargs and self.fast_path_ok():
