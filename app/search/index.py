@@ -54,7 +54,6 @@ def fields_for(doc: IndexDocument) -> dict:
         "body": doc.body,
         "title_exact": doc.title,
         "body_exact": doc.body,
-        "body_pairs": doc.body,
         "published": published_key(doc.published),
         "places": ",".join(sorted(set(doc.places))),
         "dup_group": doc.dup_group or doc.id,
@@ -296,6 +295,8 @@ class ArchiveIndex:
             keep = inset if keep is None else keep & inset
         if keep is not None:
             docs, scores = docs[keep], scores[keep]
+        if req.query is not None and req.sort == "relevance":
+            scores = gen.with_proximity(req.query, docs, scores)  # the best results' order only
 
         total = int(len(docs))
         place_counts: dict[str, int] = {}
