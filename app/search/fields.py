@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.fields import TEXT
+from whoosh.fields import COLUMN, TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
@@ -29,7 +29,7 @@ from app.arabic.glue import MIN_LENGTH as GLUE_MIN_LENGTH
 from app.arabic.glue import active_vocabulary
 from app.arabic.tokenize import WORD_RE
 
-from .codec import VarintPositions
+from .codec import TermFrequency, VarintPositions
 
 #: Distinct words remembered per field before the memo is cleared (bounds memory on huge ingests).
 MEMO_LIMIT = 400_000
@@ -48,12 +48,15 @@ def _word_tokens(analyzer, word: str) -> tuple[tuple[int, str], ...]:
 
 
 class ArabicText(TEXT):
-    """TEXT with memoised per-word analysis and varint positions."""
+    """TEXT with memoised per-word analysis, varint positions, and frequencies kept only as the
+    posting's weight (`codec.TermFrequency`) when there are no positions."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if isinstance(self.format, Positions):
             self.format = VarintPositions(field_boost=self.format.field_boost)
+        elif type(self.format) is Frequency:
+            self.format = TermFrequency(field_boost=self.format.field_boost)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -116,8 +119,16 @@ class ArabicText(TEXT):
             freqs: dict[str, int] = defaultdict(int)
             for _, term in self._terms(value):
                 freqs[term] += 1
-            # Frequency stores the count as a packed uint; Existence stores nothing.
-            value_of = pack_uint if isinstance(self.format, Frequency) else (lambda n: b"")
+            # Frequency stores the count as a packed uint; TermFrequency and Existence store nothing.
+            value_of = pack_uint if type(self.format) is Frequency else (lambda n: b"")
             for term, n in freqs.items():
                 yield term.encode("utf-8"), n, float(n) * fb, value_of(n)
 
+
+
+class TextColumn(COLUMN):
+    """A per-document text value kept only as a column (no term per document in the term table):
+    for values read by docnum (`sha256` for `check`, `dup_group` for collapsing), never searched."""
+
+    def to_column_value(self, value: Any) -> bytes:
+        return value.encode("utf-8") if isinstance(value, str) else value

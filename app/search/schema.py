@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, Schema
 
 from app.arabic.analyzer import stem_analyzer, surface_analyzer
 
-from .fields import ArabicText
+from .fields import ArabicText, TextColumn
 
 #: Bumped whenever the analysis, schema or on-disk encoding (codec.py, fields.py) changes: an
 #: index of another version is rebuilt from the database.
@@ -27,7 +27,7 @@ def build_schema() -> Schema:
         # A column too: the search engine maps docnums to IDs without unpickling stored fields.
         id=ID(stored=True, unique=True, sortable=True),
         # Column only: `check` reads id → sha256 for every report without unpickling stored fields.
-        sha256=ID(sortable=True),
+        sha256=TextColumn(),
         title=ArabicText(analyzer=stem, phrase=True),
         body=ArabicText(analyzer=stem, phrase=True),
         title_exact=ArabicText(analyzer=surface, phrase=False),
@@ -37,7 +37,7 @@ def build_schema() -> Schema:
         # Gazetteer slugs, for the neighbourhood filter and facet counts.
         places=KEYWORD(commas=True, scorable=False, lowercase=False),
         # Near-duplicate group (own id when alone), for collapse=1.
-        dup_group=ID(sortable=True),
+        dup_group=TextColumn(),
         # The source's own identifier (a crawler's id), matched whole and case-insensitively.
         source_id=ID(analyzer=IDAnalyzer(lowercase=True)),
     )
