@@ -36,6 +36,9 @@ except ImportError:  # pragma: no cover - CPython always has zlib
     zlib = None
 
 PICKLE_PROTOCOL = 5
+#: Terms in fewer documents than this keep their postings in the term table: a posting list of its
+#: own costs a file pointer, a header and a block header (≈ 55 bytes) before its first posting.
+INLINE_LIMIT = 5
 
 
 def _decode_varints(b: bytes) -> list[int]:
@@ -52,10 +55,10 @@ def _decode_varints(b: bytes) -> list[int]:
 
 
 class VarintPositions(formats.Positions):
-    """Positions format encoded as varints: count, then deltas between positions."""
+    """Positions encoded as varint deltas (the count is the posting's weight, so not repeated)."""
 
     def encode(self, poslist: Any) -> bytes:
-        out = [varint(len(poslist))]
+        out = []
         base = 0
         for pos in poslist:
             out.append(varint(pos - base))
@@ -63,21 +66,14 @@ class VarintPositions(formats.Positions):
         return b"".join(out)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        nums = _decode_varints(valuestring)
         positions, pos = [], 0
-        for d in nums[1:]:
+        for d in _decode_varints(valuestring):
             pos += d
             positions.append(pos)
         return positions
 
     def decode_frequency(self, valuestring: bytes) -> int:
-        n = shift = 0
-        for byte in valuestring:
-            n |= (byte & 0x7F) << shift
-            if not byte & 0x80:
-                return n
-            shift += 7
-        return n
+        return sum(1 for byte in valuestring if not byte & 0x80)
 
 
 class TermFrequency(formats.Format):
@@ -99,35 +95,48 @@ class TermFrequency(formats.Format):
         return b""
 
 
-def _pickle_inline(postings: tuple) -> bytes:
-    """`(ids, weights, values)` of an inlined posting list as a minimal pickle.
+def _pickle_small(obj) -> bytes:
+    """A minimal pickle of postings data (`pickle.loads` reads it back).
 
-    `pickle.dumps` adds a 9-byte frame and a memo entry per object (≈ 17 bytes on a typical
-    one-document term, a third of its term-table entry); this writes the same tuples with protocol
-    2 opcodes only, for any `pickle.loads`. Anything but small ints, floats, bytes and None falls
-    back to `dumps`."""
+    `pickle.dumps` adds a 9-byte frame and a memo entry per object: on a one-document term that
+    is a third of its term-table entry, on a small posting block a third of the block. Postings
+    data is tuples of small ints, floats, bytes and None, written here with protocol 2 opcodes
+    only; anything else falls back to `dumps`."""
     out = [b"\x80\x02"]
-    for seq in postings:
-        if len(seq) > 3:
-            return dumps(postings, PICKLE_PROTOCOL)
-        for v in seq:
-            if v is None:
-                out.append(b"N")
-            elif isinstance(v, int) and 0 <= v < 256:
-                out.append(b"K" + bytes((v,)))
-            elif isinstance(v, int) and 0 <= v < 65536:
-                out.append(b"M" + v.to_bytes(2, "little"))
-            elif isinstance(v, int) and 0 <= v < 2**31:
-                out.append(b"J" + v.to_bytes(4, "little"))
-            elif isinstance(v, float):
-                out.append(b"G" + struct.pack(">d", v))
-            elif isinstance(v, bytes) and len(v) < 256:
-                out.append(b"C" + bytes((len(v),)) + v)
-            else:
-                return dumps(postings, PICKLE_PROTOCOL)
-        out.append((b")", b"\x85", b"\x86", b"\x87")[len(seq)])
-    out.append(b"\x87.")
+    if not _opcodes(obj, out):
+        return dumps(obj, PICKLE_PROTOCOL)
+    out.append(b".")
     return b"".join(out)
+
+
+def _opcodes(v, out: list) -> bool:
+    if v is None:
+        out.append(b"N")
+    elif type(v) is int:
+        if 0 <= v < 256:
+            out.append(b"K" + bytes((v,)))
+        elif 0 <= v < 65536:
+            out.append(b"M" + v.to_bytes(2, "little"))
+        elif -2**31 <= v < 2**31:
+            out.append(b"J" + v.to_bytes(4, "little", signed=True))
+        else:
+            return False
+    elif type(v) is float:
+        out.append(b"G" + struct.pack(">d", v))
+    elif type(v) is bytes:
+        n = len(v)
+        out.append((b"C" + bytes((n,)) if n < 256 else b"B" + n.to_bytes(4, "little")) + v)
+    elif type(v) is tuple:
+        n = len(v)
+        if n > 3:
+            out.append(b"(")
+        for item in v:
+            if not _opcodes(item, out):
+                return False
+        out.append((b")", b"\x85", b"\x86", b"\x87")[n] if n <= 3 else b"t")
+    else:
+        return False
+    return True
 
 
 class CompactTermInfo(W3TermInfo):
@@ -146,8 +155,12 @@ class CompactTermInfo(W3TermInfo):
         st = self._struct.pack(isinlined, self._weight, self._df, minlength, maxlength, self._maxweight,
                                minid, maxid)
         if isinlined:
-            return st + _pickle_inline(self._inlined)
+            return st + _pickle_small(self._inlined)
         return st + pack_long(self._offset) + pack_int(self._length)
+
+
+def _mini_number(w):
+    return int(w) if w == int(w) else float(w)
 
 
 def _mini_weights_list(weights) -> tuple:
@@ -169,13 +182,13 @@ class CompactPostingsWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), PICKLE_PROTOCOL)
+        databytes = _pickle_small((self._mini_ids(), self._mini_weights(), self._mini_values()))
         comp = self._compression if len(databytes) >= COMPRESSION_MIN_SIZE else 0
         if comp:
             databytes = zlib.compress(databytes, comp)
         ids = self._ids
-        infobytes = dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
-                           length_to_byte(self._maxlength)), PICKLE_PROTOCOL)
+        infobytes = _pickle_small((len(ids), ids[-1], _mini_number(self._maxweight), comp,
+                                   length_to_byte(self._minlength), length_to_byte(self._maxlength)))
         blocklength = len(infobytes) + len(databytes)
         self._postfile.write_int(-blocklength if last else blocklength)
         self._postfile.write(infobytes)
@@ -266,7 +279,7 @@ class CompactFieldWriter(W3FieldWriter):
 class CompactCodec(W3Codec):
     """W3 with compact posting blocks and inlined single-document postings."""
 
-    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = 2):
+    def __init__(self, blocklimit: int = 128, compression: int = 3, inlinelimit: int = INLINE_LIMIT):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def field_writer(self, storage, segment):

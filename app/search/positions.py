@@ -29,7 +29,7 @@ _EMPTY_I = np.zeros(0, dtype=np.int64)
 @dataclass(frozen=True)
 class PositionPostings:
     """Segment-local docnums (sorted) and, per posting i, its encoded positions
-    `data[starts[i]:starts[i + 1]]` (varint count, then varint deltas)."""
+    `data[starts[i]:starts[i + 1]]` (varint deltas, `codec.VarintPositions`)."""
 
     ids: np.ndarray
     starts: np.ndarray
@@ -131,12 +131,8 @@ def positions_of(p: PositionPostings, sel: np.ndarray) -> tuple[np.ndarray, np.n
         return _EMPTY_I, _EMPTY_I
     gather = np.arange(total, dtype=np.int64) + np.repeat(st - at, lens)
     values, first_byte = decode_varints(p.data[gather])
-    owner_of_byte = np.repeat(np.arange(len(sel), dtype=np.int64), lens)
-    owner = owner_of_byte[first_byte]
-    is_count = first_byte == at[owner]  # each posting's first varint is its position count
-    deltas = np.where(is_count, 0, values)
-    cs = np.cumsum(deltas)
-    base = cs[np.flatnonzero(is_count)]  # running sum at each posting's start
-    pos = cs - base[owner]
-    keep = ~is_count
-    return owner[keep], pos[keep]
+    owner = np.repeat(np.arange(len(sel), dtype=np.int64), lens)[first_byte]
+    first = np.flatnonzero(first_byte == at[owner])  # each posting's first delta (from 0)
+    cs = np.cumsum(values)
+    base = cs[first] - values[first]  # running sum before each posting
+    return owner, cs - base[owner]

@@ -361,3 +361,19 @@ def test_concurrent_searches_agree_with_serial_ones(built):
         for _ in range(3):
             got = list(pool.map(lambda q: ix.search(SearchRequest(query=q, limit=50)).ids, queries * 10))
             assert got == serial * 10
+
+
+def test_positions_decoded_in_bulk_equal_the_format_decoder():
+    """positions.positions_of (numpy, any subset of postings) against VarintPositions' own decoder,
+    with deltas of one to three bytes."""
+    import numpy as np
+
+    from app.search.positions import _pack, positions_of
+    rng = random.Random(3)
+    fmt = VarintPositions()
+    lists = [sorted(rng.sample(range(rng.choice([50, 5000, 300000])), rng.randint(1, 40))) for _ in range(300)]
+    p = _pack(np.arange(len(lists), dtype=np.int64), [fmt.encode(pl) for pl in lists])
+    for sel in (np.arange(len(lists)), np.array([0]), np.array(sorted(rng.sample(range(len(lists)), 70)))):
+        owner, pos = positions_of(p, sel)
+        got = [pos[owner == k].tolist() for k in range(len(sel))]
+        assert got == [fmt.decode_positions(fmt.encode(lists[i])) for i in sel] == [lists[i] for i in sel]
