@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import struct
 from array import array
-from pickle import dumps
+from pickle import dumps, loads
 from typing import Any
 
 from whoosh import formats
 from whoosh.filedb import filetables
-from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter,
-                                  W3PostingsWriter, W3TermInfo)
+from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldCursor,
+                                  W3FieldWriter, W3PostingsWriter, W3TermInfo, W3TermsReader)
+from whoosh.reading import TermNotFound
 from whoosh.system import pack_int, pack_long
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.varints import varint
@@ -139,24 +140,83 @@ def _opcodes(v, out: list) -> bool:
     return True
 
 
+#: First byte of a term-table entry whose postings are inlined in the compact layout (W3 writes 0
+#: for a posting list in the postings file, 1 for its own inlined layout).
+_COMPACT_INLINE = 2
+
+
 class CompactTermInfo(W3TermInfo):
+    """Term statistics and pointer (W3's 35-byte layout), or — for a term in a few documents — a
+    flag, the two length bytes and the postings: df, total weight, max weight and the docnum range
+    are recomputed from the postings on reading (W3 would store 20 more bytes for them)."""
+
     def set_inline(self, ids, weights, values) -> None:
-        # Formats without values (Existence) must read back as None, not ListMatcher's "" default:
+        # Formats without values must read back as None, not ListMatcher's "" default:
         # segment merges pass values on to the writer's pool, which accepts only bytes or None.
-        vals = tuple(values) if values else (None,) * len(ids)
+        vals = tuple(v or None for v in values) if values else (None,) * len(ids)
         self._inlined = (tuple(ids), _mini_weights_list(weights), vals)
 
     def to_bytes(self) -> bytes:
-        isinlined = self.is_inlined()
         minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
         maxlength = length_to_byte(self._maxlength)
+        if self.is_inlined():
+            return bytes((_COMPACT_INLINE, minlength, maxlength)) + _pickle_small(self._inlined)
         minid = 0xFFFFFFFF if self._minid is None else self._minid
         maxid = 0xFFFFFFFF if self._maxid is None else self._maxid
-        st = self._struct.pack(isinlined, self._weight, self._df, minlength, maxlength, self._maxweight,
+        st = self._struct.pack(False, self._weight, self._df, minlength, maxlength, self._maxweight,
                                minid, maxid)
-        if isinlined:
-            return st + _pickle_small(self._inlined)
         return st + pack_long(self._offset) + pack_int(self._length)
+
+    @classmethod
+    def from_bytes(cls, s: bytes) -> W3TermInfo:
+        if s[0] != _COMPACT_INLINE:
+            return W3TermInfo.from_bytes(s)
+        ti = cls()
+        ids, weights, values = loads(s[3:])
+        ti._inlined = (ids, weights, values)
+        ti._df = len(ids)
+        ti._weight = float(sum(weights))
+        ti._maxweight = max(weights) if weights else 0
+        ti._minlength = byte_to_length(s[1])
+        ti._maxlength = byte_to_length(s[2])
+        ti._minid = ids[0] if ids else None
+        ti._maxid = ids[-1] if ids else None
+        return ti
+
+
+class _CompactFieldCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+
+
+class CompactTermsReader(W3TermsReader):
+    """W3's terms reader, decoding entries with `CompactTermInfo.from_bytes`."""
+
+    def cursor(self, fieldname, fieldobj):
+        return _CompactFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+
+    def items(self):
+        dec, keydec = CompactTermInfo.from_bytes, self._keydecoder
+        return ((keydec(k), dec(v)) for k, v in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        dec, keydec = CompactTermInfo.from_bytes, self._keydecoder
+        return ((keydec(k), dec(v)) for k, v in self._tindex.items_from(self._keycoder(fieldname, prefix)))
+
+    def term_info(self, fieldname, tbytes):
+        try:
+            return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+    # Callers catch KeyError for an absent term (as from W3's direct reads).
+    def frequency(self, fieldname, tbytes):
+        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).doc_frequency()
 
 
 def _mini_number(w):
@@ -284,6 +344,11 @@ class CompactCodec(W3Codec):
 
     def field_writer(self, storage, segment):
         return CompactFieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        return CompactTermsReader(self, storage.open_file(tiname), storage.file_length(tiname),
+                                  segment.open_file(storage, self.POSTS_EXT))
 
     def postings_writer(self, dbfile, byteids: bool = False):
         return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
