@@ -404,31 +404,33 @@ class Generation:
             present[i] = mask
         idf = {(i, j): math.log(self.doccount / (int(np.count_nonzero(present[i] & present[j])) + 1)) + 1
                for i, j in pairs}
-        out = np.zeros(len(wdocs))
+        # Every occurrence of word i in the window as the key (index in wdocs, position).
+        parts: dict[int, list[np.ndarray]] = {i: [] for i in present}
+        fl = np.zeros(len(wdocs))
         for leaf in self.leaves:
             lo, hi = np.searchsorted(wdocs, [leaf.offset, leaf.offset + leaf.doccount])
             if lo >= hi:
                 continue
             local = wdocs[lo:hi] - leaf.offset
-            keys = {}
+            fl[lo:hi] = leaf.lengths(fieldname)[local]
             for i in present:
-                parts = []
                 for btext in words[i]:
                     owner, pos = leaf.term_positions(fieldname, btext, local)
-                    parts.append(owner * _KEY + pos)
-                keys[i] = np.unique(np.concatenate(parts)) if parts else positions._EMPTY_I
-            fl = leaf.lengths(fieldname)[local].astype(np.float64)
-            norm = k1 * ((1 - b) + b * fl / avgfl)
-            for i, j in pairs:
-                a, c = keys[i], keys[j]
-                if not len(a) or not len(c):
-                    continue
-                near = np.zeros(len(a), dtype=np.int64)
-                for d in range(1, PAIR_DISTANCE + 1):
-                    near += np.isin(a + d, c, assume_unique=True)
-                    near += np.isin(a - d, c, assume_unique=True)
-                tf = np.bincount(a // _KEY, weights=near, minlength=len(local))
-                out[lo:hi] += idf[(i, j)] * (tf * (k1 + 1)) / (tf + norm)
+                    parts[i].append((owner + lo) * _KEY + pos)
+        keys = {i: np.unique(np.concatenate(ps)) if ps else positions._EMPTY_I for i, ps in parts.items()}
+        norm = k1 * ((1 - b) + b * fl / avgfl)
+        out = np.zeros(len(wdocs))
+        offsets = np.array([d for d in range(-PAIR_DISTANCE, PAIR_DISTANCE + 1) if d], dtype=np.int64)
+        for i, j in pairs:
+            a, c = keys[i], keys[j]
+            if not len(a) or not len(c):
+                continue
+            near = (a[:, None] + offsets).ravel()  # the places where word j would be near
+            at = np.searchsorted(c, near)
+            at[at >= len(c)] = 0
+            hit = c[at] == near
+            tf = np.bincount(np.repeat(a // _KEY, len(offsets))[hit], minlength=len(wdocs)).astype(np.float64)
+            out += idf[(i, j)] * (tf * (k1 + 1)) / (tf + norm)
         return out
 
     def _prefix(self, q: wq.Prefix) -> Matches:
