@@ -26,6 +26,8 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from app.dates.timeline import day_number, histogram_days
+
 from .backend import IndexDocument, SearchRequest, SearchResult
 from .codec import CompactCodec
 from .engine import Generation, Matches, day_to_date
@@ -61,7 +63,20 @@ def fields_for(doc: IndexDocument) -> dict:
     }
     if doc.source_id:
         fields["source_id"] = doc.source_id
+    if doc.mentioned:
+        fields["mentioned"] = mentioned_bytes(doc.mentioned)
     return fields
+
+
+def mentioned_bytes(ranges) -> bytes:
+    """Mentioned date ranges as the `mentioned` column stores them: (first day, last day) pairs
+    of little-endian int32 day numbers (days from 1970-01-01; year 1 to 9999 fit)."""
+    return np.array([(day_number(lo), day_number(hi)) for lo, hi in ranges], dtype="<i4").tobytes()
+
+
+def mentioned_ranges(report) -> tuple[tuple[dt.date, dt.date], ...]:
+    """A report row's distinct mentioned ranges (from its DateMention rows)."""
+    return tuple(sorted({(m.date_from, m.date_to) for m in report.dates}))
 
 
 def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDocument:
@@ -70,7 +85,8 @@ def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDoc
         place_slugs = (p.place_slug for p in report.places)
     return IndexDocument(id=report.id, sha256=report.sha256, title=report.title, body=report.body,
                          published=report.published, places=tuple(sorted(set(place_slugs))),
-                         dup_group=report.dup_group, source_id=report.source_id)
+                         dup_group=report.dup_group, source_id=report.source_id,
+                         mentioned=mentioned_ranges(report))
 
 
 def document_for(report, place_slugs: Iterable[str]) -> dict:
@@ -290,6 +306,19 @@ class ArchiveIndex:
             lo, hi = published_key(req.published_from) or 1, published_key(req.published_to) or 99991231
             inrange = (keys >= lo) & (keys <= hi)
             keep = inrange if keep is None else keep & inrange
+        mentioned = req.mentioned_from is not None or req.mentioned_to is not None
+        if mentioned or req.mentioned_timeline:
+            owners, mlo, mhi = gen.mentioned_ranges()
+            in_window = np.ones(len(owners), dtype=bool)
+            if req.mentioned_from is not None:
+                in_window &= mhi >= day_number(req.mentioned_from)
+            if req.mentioned_to is not None:
+                in_window &= mlo <= day_number(req.mentioned_to)
+        if mentioned:
+            having = np.zeros(gen.doccount, dtype=bool)
+            having[owners[in_window]] = True
+            inwin = having[docs]
+            keep = inwin if keep is None else keep & inwin
         if req.restrict_ids is not None:
             allowed = gen.docnums_for_ids(req.restrict_ids)
             inset = np.isin(docs, allowed, assume_unique=True)
@@ -312,6 +341,14 @@ class ArchiveIndex:
             if len(days):
                 uniq, cnt = np.unique(days, return_counts=True)
                 day_counts = [(day_to_date(d), int(c)) for d, c in zip(uniq, cnt)]
+
+        mentioned_histogram, mentioned_unit = [], "day"
+        if req.mentioned_timeline and total:
+            selected = np.zeros(gen.doccount, dtype=bool)
+            selected[docs] = True
+            mine = in_window & selected[owners]
+            mentioned_histogram, mentioned_unit = histogram_days(
+                owners[mine], mlo[mine], mhi[mine], (req.mentioned_from, req.mentioned_to))
 
         sort = req.sort if req.query is not None else ("newest" if req.sort == "relevance" else req.sort)
         group_sizes: list[int] = []
@@ -338,7 +375,8 @@ class ArchiveIndex:
                             scores=[float(s) if by_score else None
                                     for s, i in zip(scores[page], ids) if i is not None],
                             total=total, place_counts=place_counts, day_counts=day_counts, all_ids=all_ids,
-                            group_sizes=[g for g, i in zip(group_sizes, ids) if i is not None])
+                            group_sizes=[g for g, i in zip(group_sizes, ids) if i is not None],
+                            mentioned_histogram=mentioned_histogram, mentioned_unit=mentioned_unit)
 
 
 def _order(gen: Generation, docs: np.ndarray, scores: np.ndarray, sort: str, k: int) -> np.ndarray:

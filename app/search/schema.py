@@ -8,7 +8,8 @@ Stored fields are kept slim (the id only): snippets and pages read the text from
 from __future__ import annotations
 
 from whoosh.analysis import IDAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, Schema
 
 from app.arabic.analyzer import proximity_analyzer, stem_analyzer, surface_analyzer
 
@@ -16,7 +17,7 @@ from .fields import ArabicText, ProximityPairs
 
 #: Bumped whenever the analysis, schema or on-disk encoding (codec.py, fields.py) changes: an
 #: index of another version is rebuilt from the database.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def build_schema() -> Schema:
@@ -41,4 +42,7 @@ def build_schema() -> Schema:
         dup_group=ID(sortable=True),
         # The source's own identifier (a crawler's id), matched whole and case-insensitively.
         source_id=ID(analyzer=IDAnalyzer(lowercase=True)),
+        # Mentioned date ranges as packed day-number pairs (index.mentioned_bytes), column only:
+        # the mentioned-date filter and timeline read them as arrays (engine.mentioned_ranges).
+        mentioned=COLUMN(VarBytesColumn()),
     )

@@ -16,7 +16,7 @@ from whoosh.query import Or, Query, Term
 from app.archive import Archive
 from app.dates import timeline
 from app.dates.timeline import Bucket
-from app.models import DateMention, PlaceMention, Report
+from app.models import PlaceMention, Report
 
 from .backend import SearchBackend, SearchRequest
 from .highlight import WordMatcher, snippet
@@ -133,32 +133,24 @@ class SearchService:
         return self.archive.index
 
     # -- helpers -----------------------------------------------------------------------------
-    def _mentioned_ids(self, p: SearchParams) -> frozenset[str]:
-        """Reports with a date *mentioned in the text* inside [from, to] (from the database)."""
-        stmt = select(DateMention.report_id).distinct()
-        if p.date_from:
-            stmt = stmt.where(DateMention.date_to >= p.date_from)
-        if p.date_to:
-            stmt = stmt.where(DateMention.date_from <= p.date_to)
-        with self.archive.session() as s:
-            return frozenset(s.scalars(stmt))
-
     def request_for(self, p: SearchParams, parsed: ParsedQuery, **overrides) -> SearchRequest:
         """The backend request for `p`: shared by the paged search and the full walk (exports)."""
         query = parsed.query
         ident = identifier_query(p.q)
         if ident is not None:  # a source's record id or a permalink id, typed into the search box
             query = Or([query, ident]) if query is not None else ident
-        dated = bool(p.date_from or p.date_to)
-        published = dated and p.date_field == "published"
+        published = p.date_field == "published"
+        # Mentioned dates: filter and timeline both from the ranges the index keeps per report.
+        mentioned = p.date_field == "mentioned"
         fields = dict(
             query=query, neighbourhoods=tuple(p.neighbourhood),
             published_from=p.date_from if published else None,
             published_to=p.date_to if published else None,
-            restrict_ids=self._mentioned_ids(p) if dated and p.date_field == "mentioned" else None,
+            mentioned_from=p.date_from if mentioned else None,
+            mentioned_to=p.date_to if mentioned else None,
+            mentioned_timeline=mentioned,
             sort=p.effective_sort if query is not None else (p.sort or "newest"),
-            offset=(p.page - 1) * p.per_page, limit=p.per_page,
-            all_ids=p.date_field == "mentioned", collapse=p.collapse)
+            offset=(p.page - 1) * p.per_page, limit=p.per_page, collapse=p.collapse)
         fields.update(overrides)
         return SearchRequest(**fields)
 
@@ -228,7 +220,7 @@ class SearchService:
         facets = {"neighbourhood": sorted((FacetValue(slug, n) for slug, n in result.place_counts.items()),
                                           key=lambda c: (-c.count, c.value))}
         if p.date_field == "mentioned":
-            histogram, unit = self._mentioned_histogram(p, result.all_ids or [])
+            histogram, unit = result.mentioned_histogram, result.mentioned_unit
         else:
             histogram, unit = day_histogram(result.day_counts)
         if parsed.query is not None and p.effective_sort == "relevance":
@@ -257,23 +249,6 @@ class SearchService:
                             source=r.source, snippet_html=snippet(r.body, matcher),
                             score=scores.get(rid), places=sorted(m.place_slug for m in r.places)))
         return hits
-
-    def _mentioned_histogram(self, p: SearchParams, result_ids: list[str]) -> tuple[list[Bucket], str]:
-        """The timeline on mentioned dates: the mentioned ranges of the matching reports, clipped
-        to the from/to window, so that a bar's count is exactly what its link (from/to = the bar)
-        returns."""
-        ids = set(result_ids)
-        stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
-        if p.date_from:
-            stmt = stmt.where(DateMention.date_to >= p.date_from)
-        if p.date_to:
-            stmt = stmt.where(DateMention.date_from <= p.date_to)
-        per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
-        with self.archive.session() as s:
-            for rid, lo, hi in s.execute(stmt):
-                if rid in ids:
-                    per_report.setdefault(rid, []).append((lo, hi))
-        return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
 
     # -- places ------------------------------------------------------------------------------
     def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -323,7 +298,7 @@ class SearchService:
         if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return
         result = self.backend.search(self.request_for(p, parsed, offset=0, limit=2**62, facets=False,
-                                                      all_ids=False))
+                                                      mentioned_timeline=False))
         ids = result.ids
         for start in range(0, len(ids), batch):
             yield ids[start:start + batch]
