@@ -132,8 +132,9 @@ def histogram_days(owners: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     b = np.searchsorted(starts, hi, side="right") - 1  # last bucket
     # A report counts once per bucket: per report, ranges in order of their first bucket; each
     # adds only the buckets past the furthest bucket its earlier ranges reached.
-    order = np.lexsort((a, owners))
-    owners, a, b = owners[order], a[order], b[order]
+    if len(a) > 1 and not ((owners[1:] > owners[:-1]) | ((owners[1:] == owners[:-1]) & (a[1:] >= a[:-1]))).all():
+        order = np.lexsort((a, owners))  # the index's arrays come in this order already
+        owners, a, b = owners[order], a[order], b[order]
     base = owners * (n + 1)  # owners ascending: a running max of base + b never crosses reports
     reach = np.maximum.accumulate(base + b)
     prev = np.full(len(a), -1, dtype=np.int64)
