@@ -5,6 +5,7 @@ import bisect
 import threading
 import datetime as dt
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -119,14 +120,88 @@ def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], 
     return buckets, unit
 
 
+class ResultCache:
+    """Finished `SearchPage`s of the current archive state, by their parameters: a bounded LRU, one
+    per process, emptied whenever the state changes.
+
+    WHY: a results page costs milliseconds of CPU (query, facets, ten snippets, database rows), and
+    readers ask the same pages again and again (the first page of a popular query, the browse
+    pages, a place's reports). A page is a pure function of (archive state, parameters), so it can
+    be kept until the state changes. The state is the index generation (the shared searcher, which
+    is reopened on every commit, see `ArchiveIndex.searcher`) *and* the database having caught up
+    with it: `Archive.store` commits the index before the database, so a page computed in between
+    could miss reports; entries are only kept once the database counts what the index counts, and
+    that check runs once per generation. Pages are shared between requests: read-only.
+    """
+
+    def __init__(self, size: int):
+        self.size = max(0, int(size))
+        self._pages: OrderedDict[SearchParams, SearchPage] = OrderedDict()
+        self._lock = threading.Lock()
+        self._state: tuple[object, int] | None = None  # (searcher, token) once consistent
+        self._tokens = 0
+        self.hits = self.misses = 0
+
+    def state(self, archive: Archive) -> int | None:
+        """A token for the archive's current state, or None while the database lags the index."""
+        if not self.size:
+            return None
+        searcher = archive.index.searcher()
+        st = self._state
+        if st is not None and st[0] is searcher:
+            return st[1]
+        with self._lock:
+            st = self._state
+            if st is not None and st[0] is searcher:
+                return st[1]
+            with archive.index.read_lock:
+                indexed = searcher.doc_count()
+            if archive.counts()["database"] != indexed:
+                return None  # mid-ingest: the database commits right after the index
+            self._tokens += 1
+            self._state = (searcher, self._tokens)
+            self._pages.clear()  # older generations' pages are never asked for again
+            return self._tokens
+
+    def get(self, token: int | None, p: SearchParams) -> SearchPage | None:
+        if token is None:
+            return None
+        with self._lock:
+            page = self._pages.get(p) if self._state is not None and self._state[1] == token else None
+            if page is None:
+                self.misses += 1
+                return None
+            self._pages.move_to_end(p)
+            self.hits += 1
+            return page
+
+    def put(self, token: int | None, p: SearchParams, page: SearchPage) -> None:
+        if token is None:
+            return
+        with self._lock:
+            # Computed under an older state (a commit landed meanwhile): not for the new one.
+            if self._state is None or self._state[1] != token:
+                return
+            self._pages[p] = page
+            self._pages.move_to_end(p)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
 class SearchService:
     """Parses parameters and queries, asks the search backend (`backend.py`), and builds pages
     from database rows: totals, facets and timeline come from the backend in the same pass."""
 
-    def __init__(self, archive: Archive):
+    def __init__(self, archive: Archive, cache_size: int | None = None):
         self.archive = archive
         self._correctors: tuple[object, Corrector] | None = None
         self._lock = threading.Lock()
+        if cache_size is None:
+            cache_size = archive.settings.result_cache
+        self.cache = ResultCache(cache_size)
 
     @property
     def backend(self) -> SearchBackend:
@@ -204,6 +279,16 @@ class SearchService:
         return rewrite(parsed.text, replacements)
 
     def search(self, p: SearchParams) -> SearchPage:
+        """One page of results; the same parameters on the same archive state come from the
+        cache (`ResultCache`)."""
+        token = self.cache.state(self.archive)
+        page = self.cache.get(token, p)
+        if page is None:
+            page = self._search(p)
+            self.cache.put(token, p, page)
+        return page
+
+    def _search(self, p: SearchParams) -> SearchPage:
         parsed = self.parse(p.q)
         if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
