@@ -244,6 +244,11 @@ class SearchService:
 
     def _corrector(self) -> Corrector:
         searcher = self.archive.index.searcher()
+        current = self._correctors
+        if current is not None and current[0] is searcher:
+            # The common case takes no lock: waiting for the index's read lock here (held by other
+            # requests' searches) was 8% of a results page under load.
+            return current[1]
         with self._lock, self.archive.index.read_lock:
             if self._correctors is None or self._correctors[0] is not searcher:
                 # The index's read lock guards every later lookup too (Whoosh's handles are shared).
@@ -255,8 +260,9 @@ class SearchService:
         if not ids:
             return {}
         with self.archive.session() as s:
-            rows = s.execute(select(Report.id, Report.dup_group).where(Report.id.in_(ids),
-                                                                       Report.dup_group.is_not(None)))
+            # On the connection: a Core select needs none of the ORM's result machinery.
+            rows = s.connection().execute(select(Report.id, Report.dup_group)
+                                          .where(Report.id.in_(ids), Report.dup_group.is_not(None)))
             return {rid: g for rid, g in rows}
 
     def _suggest(self, parsed: ParsedQuery) -> str | None:
@@ -332,11 +338,12 @@ class SearchService:
         # loading: a third of a page's database time). `original` (the text as received) is as
         # long as the body and never shown here, so it is not read.
         with self.archive.session() as s:
-            rows = {r.id: r for r in s.execute(
+            conn = s.connection()
+            rows = {r.id: r for r in conn.execute(
                 select(Report.id, Report.title, Report.published, Report.date_basis, Report.source, Report.body)
                 .where(Report.id.in_(ids)))}
             places: dict[str, list[str]] = {}
-            for rid, slug in s.execute(select(PlaceMention.report_id, PlaceMention.place_slug)
+            for rid, slug in conn.execute(select(PlaceMention.report_id, PlaceMention.place_slug)
                                        .where(PlaceMention.report_id.in_(ids))):
                 places.setdefault(rid, []).append(slug)
         hits = []
