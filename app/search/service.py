@@ -56,6 +56,9 @@ class SearchPage:
     histogram: list[Bucket]
     histogram_unit: str
     suggestion: str | None = None
+    #: What the web layer made of this page (e.g. its rendered HTML), kept with it: a page from
+    #: `ResultCache` is shared by the requests of one archive state, and so is its rendering.
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def pages(self) -> int:

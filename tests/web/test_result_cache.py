@@ -90,3 +90,21 @@ def test_the_setting_comes_from_the_environment(monkeypatch):
     assert Settings().result_cache == 0
     monkeypatch.delenv("SIJILL_RESULT_CACHE")
     assert Settings().result_cache > 0
+
+
+def test_a_cached_page_is_served_as_rendered_the_first_time(tmp_path):
+    settings, client = _archive(tmp_path)
+    first = client.get("/reports", params={"q": "حلب"})
+    again = client.get("/reports", params={"q": "حلب"})
+    assert first.status_code == again.status_code == 200 and again.text == first.text
+    assert 'class="result"' in again.text and "<mark>" in again.text
+    skip = {"server-timing", "date"}
+    assert {k: v for k, v in first.headers.items() if k not in skip} == \
+           {k: v for k, v in again.headers.items() if k not in skip}
+    assert "content-security-policy" in again.headers and "etag" in again.headers
+    assert "search;dur=" in again.headers["server-timing"]
+    # A new ingest: the page is computed and rendered again.
+    more = _write(tmp_path / "second", "b.txt", "اشتباكات في حي بستان القصر بحلب وسقوط قتلى من المدنيين.")
+    ingest(Archive(settings), [more], max_bytes=settings.max_report_bytes)
+    after = client.get("/reports", params={"q": "حلب"})
+    assert after.text != first.text and after.text.count('class="result"') == 2
