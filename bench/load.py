@@ -33,7 +33,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import data_dir, scale_name, serve, summary_ms, table, write_json  # noqa: E402
+from harness import data_dir, scale_name, serve, summary_ms, table, tree_pids, write_json  # noqa: E402
 from search import mix, url  # noqa: E402
 
 
@@ -124,6 +124,19 @@ async def run_load(base: str, urls: list[str], clients: int, seconds: float, max
     return lat, errors, time.perf_counter() - t0
 
 
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server's process tree: per request, it
+    says what a page costs whatever else the shared machine is running."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def distinct_urls(mix_params: list[dict]) -> list[str]:
     """The mix × pages 1–5 × 10–19 per page: every request of a run differs from the last
     `len(result) - 1` ones, far more than the server's cache holds."""
@@ -187,10 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         cpu0 = os.times()
+        server0 = server_cpu_s(server.proc.pid)
         run_urls = distinct_urls(params) if a.distinct else urls
         lat, errors, elapsed = asyncio.run(run_load(server.base, run_urls, a.clients, a.seconds, a.max_requests,
                                                     shared_cycle=a.distinct))
         cpu1 = os.times()
+        server_cpu = server_cpu_s(server.proc.pid) - server0
         stop.set()
         sampler.join()
         ready = server.ready_seconds
@@ -201,10 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     result = {"scale": scale, "mode": mode, "distinct_urls": len(run_urls), "clients": a.clients, "seconds": round(elapsed, 1), "workers": a.workers,
               "requests_ok": len(lat), "errors": len(errors), "error_samples": errors[:10],
               "searches_per_s": round(rps, 1), "latency_ms": s, "server_peak_rss_mb": round(peak[0], 1),
-              "server_ready_s": round(ready, 2), "load_generator_cpu_s": round(client_cpu, 1)}
+              "server_ready_s": round(ready, 2), "load_generator_cpu_s": round(client_cpu, 1),
+              "server_cpu_s": round(server_cpu, 1),
+              "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, len(lat)), 2)}
     rows = [("searches/s", round(rps, 1), "≥ 200"), ("errors", len(errors), "0"),
             ("p50 ms", s["p50"], ""), ("p95 ms", s["p95"], ""), ("p99 ms", s["p99"], ""),
             ("server peak RSS MB", round(peak[0], 1), "≤ 500"), ("server ready s", round(ready, 2), "≤ 2"),
+            ("server CPU ms / request", round(server_cpu * 1000 / max(1, len(lat)), 2), "(load-independent)"),
             ("load generator CPU s", round(client_cpu, 1), "(same 2 cores)")]
     print(table(f"Load — {scale}, {a.clients} clients × {elapsed:.0f} s, {a.workers} workers, {mode}", ("measure", "value", "target"), rows))
     path = write_json(f"load-{scale}.json" if mode == "cached" else f"load-{scale}-{mode}.json", result)
