@@ -108,3 +108,13 @@ def test_a_cached_page_is_served_as_rendered_the_first_time(tmp_path):
     ingest(Archive(settings), [more], max_bytes=settings.max_report_bytes)
     after = client.get("/reports", params={"q": "حلب"})
     assert after.text != first.text and after.text.count('class="result"') == 2
+
+
+def test_pagination_numbers_are_those_the_full_loop_showed():
+    """The template loops over `page_numbers` instead of every page; it must show the same."""
+    from app.web.app import page_numbers
+    for last in (1, 2, 5, 8, 30, 1000):
+        for cur in range(1, min(last, 40) + 3):
+            shown = [n for n in range(1, last + 1)
+                     if n == 1 or n == last or cur - 3 <= n <= cur + 3]
+            assert page_numbers(cur, last) == shown, (cur, last)
