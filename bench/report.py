@@ -50,9 +50,9 @@ def rows_for(size: int) -> tuple[list[tuple], dict]:
         ("50 clients: errors", num(ld.get("errors")), "0", ok(ld and ld["errors"] == 0 and nc.get("errors", 0) == 0)),
         ("50 clients: p99 (ms)", num((ld.get("latency_ms") or {}).get("p99")), "", ""),
         ("ingest (reports/s)", num(i.get("reports_per_s")), "≥ 400", ok(i and i["reports_per_s"] >= 400)),
-        ("server RSS (MB)", num(round(rss, 1) if rss else None), "≤ 500", ok(rss and rss <= 500)),
+        ("server RSS (MB)", num(round(rss, 1) if rss else None), "≤ 500", ok((rss <= 500) if rss else None)),
         ("index ÷ raw text", num(sz.get("index_to_raw_text")), "≤ 1", ok(sz and sz["index_to_raw_text"] <= 1)),
-        ("server ready (s)", num(ready or None), "≤ 2", ok(ready and ready <= 2)),
+        ("server ready (s)", num(ready or None), "≤ 2", ok((ready <= 2) if ready else None)),
     ]
     corpus = ing.get("corpus", {})
     meta = {"scale": scale, "corpus": corpus, "machine": (srch or ing or ld).get("machine", {}),
