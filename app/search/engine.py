@@ -175,6 +175,28 @@ class Generation:
             return terms, d[keep], t[keep]
         return self._cached(f"kw:{fieldname}", build)
 
+    def mentioned_ranges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(docnum, first day, last day) of every mentioned date range of the live documents,
+        ordered by docnum; days count from 1970-01-01 (from the `mentioned` column)."""
+        def build():
+            owners, pairs = [], []
+            for leaf in self.leaves:
+                col = arrays.varbytes_column(leaf.reader, "mentioned")
+                if col is None:
+                    continue
+                lengths, data = col
+                per_doc = lengths[:leaf.doccount] // 8  # one (lo, hi) pair of int32 = 8 bytes
+                owners.append(np.repeat(np.arange(len(per_doc), dtype=np.int64) + leaf.offset, per_doc))
+                pairs.append(np.frombuffer(data, dtype="<i4")[:2 * int(per_doc.sum())].reshape(-1, 2))
+            if not owners:
+                empty = np.zeros(0, dtype=np.int64)
+                return empty, empty, empty
+            d = np.concatenate(owners)
+            p = np.concatenate(pairs).astype(np.int64)
+            keep = self.live[d]
+            return d[keep], p[keep, 0].copy(), p[keep, 1].copy()
+        return self._cached("mentioned_ranges", build)
+
     def groups(self) -> np.ndarray:
         """Near-duplicate group of each document as an integer code (from the dup_group column)."""
         def build():

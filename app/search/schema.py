@@ -9,7 +9,8 @@ Stored fields are kept slim (the id only): snippets and pages read the text from
 from __future__ import annotations
 
 from whoosh.analysis import IDAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, Schema
 
 from app.arabic.analyzer import stem_analyzer, surface_analyzer
 
@@ -40,4 +41,7 @@ def build_schema() -> Schema:
         dup_group=TextColumn(),
         # The source's own identifier (a crawler's id), matched whole and case-insensitively.
         source_id=ID(analyzer=IDAnalyzer(lowercase=True)),
+        # Mentioned date ranges as packed day-number pairs (index.mentioned_bytes), column only:
+        # the mentioned-date filter and timeline read them as arrays (engine.mentioned_ranges).
+        mentioned=COLUMN(VarBytesColumn()),
     )
