@@ -18,7 +18,7 @@ from .fields import ArabicText, TextColumn
 
 #: Bumped whenever the analysis, schema or on-disk encoding (codec.py, fields.py) changes: an
 #: index of another version is rebuilt from the database.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def build_schema() -> Schema:
