@@ -166,7 +166,7 @@ class Archive:
         return n
 
     def _iter_reports(self, session: Session, batch: int, ids: Iterable[str] | None = None):
-        stmt = select(Report).options(selectinload(Report.places)).order_by(Report.id)
+        stmt = select(Report).options(selectinload(Report.places), selectinload(Report.dates)).order_by(Report.id)
         if ids is not None:
             stmt = stmt.where(Report.id.in_(list(ids)))
         yield from session.scalars(stmt.execution_options(yield_per=batch))

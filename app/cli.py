@@ -69,8 +69,16 @@ def serve(
 
     settings = get_settings()
     _archive()  # migrate and open the index before accepting requests
-    uvicorn.run("app.web.main:app" if workers > 1 else "app.web.main:app", host=host or settings.host,
-                port=port or settings.port, workers=workers, log_level="info", proxy_headers=False)
+    if workers > 1:
+        # The supervisor only starts and watches the workers: replaced by a bare uvicorn (same
+        # pid, same environment), it does not keep this process's ~70 MB of imports resident
+        # next to the workers' own.
+        import os
+        os.execv(sys.executable, [sys.executable, "-m", "uvicorn", "app.web.main:app",
+                                  "--host", host or settings.host, "--port", str(port or settings.port),
+                                  "--workers", str(workers), "--log-level", "info", "--no-proxy-headers"])
+    uvicorn.run("app.web.main:app", host=host or settings.host, port=port or settings.port, workers=workers,
+                log_level="info", proxy_headers=False)
 
 
 @cli.command()

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     port: int = 8000
     #: Largest report accepted at ingest (bytes of the raw file or record).
     max_report_bytes: int = 5_000_000
+    #: Results pages kept per server process for the current archive state (0 turns the cache off;
+    #: see `app.search.service.ResultCache`). A page with its rendered HTML is about 60 kB, so
+    #: the default holds at most ~15 MB per worker.
+    result_cache: int = 256
 
     @property
     def db_url(self) -> str:

@@ -12,11 +12,11 @@ the repository; built indexes are cached under `--cache` (default: $TMPDIR/sijil
 
 Systems (each indexes `title` and `body`; all scored by Whoosh's BM25F with the same parameters
 and the same title weight as the product, evaluated by the product's engine, `app.search.engine`):
-- sijill    the product end to end: indexed through `ArchiveIndex` (`app.search.schema`: stem,
-            exact-surface and proximity fields, glued words split against the collection's own
-            vocabulary, counted first as `sijill reindex` does), queried with
-            `app.search.query.parse` and `ArchiveIndex.search` — exactly what the product runs for
-            a long query;
+- sijill    the product end to end: indexed through `ArchiveIndex` (`app.search.schema`: stem and
+            exact-surface fields, glued words split against the collection's own vocabulary,
+            counted first as `sijill reindex` does), queried with `app.search.query.parse` and
+            `ArchiveIndex.search` (with the proximity bonus on the best results, computed from
+            positions) — exactly what the product runs for a long query;
 - lucene    a faithful re-implementation of Lucene's ArabicAnalyzer (`bench/analyzers.py`);
 - isri      Whoosh's StemmingAnalyzer with the ISRI root stemmer;
 - standard  Whoosh's StandardAnalyzer.

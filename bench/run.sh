@@ -16,4 +16,5 @@ PY="${SIJILL_BENCH_PYTHON:-.venv/bin/python}"  # make bench: the project venv
 "$PY" bench/ingest.py --size "$SIZE"
 "$PY" bench/search.py --size "$SIZE"
 "$PY" bench/load.py --size "$SIZE" --seconds "${LOAD_SECONDS:-60}"
+"$PY" bench/load.py --size "$SIZE" --seconds "${LOAD_SECONDS:-60}" --no-cache  # every page computed
 "$PY" bench/report.py --size "$SIZE"

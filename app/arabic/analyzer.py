@@ -157,59 +157,6 @@ def stem_analyzer():
     return ArabicTokenizer() | FoldFilter(keep_ta=True) | _stop_filter() | GlueSplitFilter() | LightStemFilter()
 
 
-#: Neighbouring words up to this many content words apart make a proximity pair.
-PAIR_DISTANCE = 2
-PAIR_JOINER = "\u2194"  # ↔: never part of a word
-
-
-def pair_term(a: str, b: str) -> str:
-    """The index term for two stems found near each other (order-free)."""
-    return PAIR_JOINER.join(sorted((a, b)))
-
-
-class ProximityPairTokenizer(Tokenizer):
-    """Terms for pairs of words near each other: the proximity field.
-
-    Scoring proximity from positions (span queries) reads and decodes positions for every
-    candidate document — the slowest thing a Python search engine can do. Indexing each pair
-    of stems found within `PAIR_DISTANCE` content words of each other as one term ("shingles")
-    turns "are these words close?" into a term lookup. Stopwords are not counted (they are not
-    indexed), and glued words take part through their parts.
-    """
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs) -> Iterator[Token]:
-        stems_at: dict[int, set[str]] = {}
-        for t in _STEM_CHAIN(value, positions=True, mode=mode):
-            stems_at.setdefault(t.pos, set()).add(t.text)
-        tok = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for n, term in enumerate(pairs_of(stems_at)):
-            tok.text = term
-            tok.boost = 1.0
-            tok.stopped = False
-            if positions:
-                tok.pos = start_pos + n
-            yield tok
-
-
-def pairs_of(stems_at: dict[int, set[str]]) -> Iterator[str]:
-    """Pair terms of the stems at each position with those up to `PAIR_DISTANCE` positions on."""
-    for p in sorted(stems_at):
-        for d in range(1, PAIR_DISTANCE + 1):
-            for a in stems_at[p]:
-                for b in stems_at.get(p + d, ()):
-                    if a != b:
-                        yield pair_term(a, b)
-
-
-def proximity_analyzer():
-    return ProximityPairTokenizer()
-
-
 def stem_terms(text: str) -> list[str]:
     """Index terms of `text` through the stem chain (for tests, the CLI and explanations)."""
     return [t.text for t in stem_analyzer()(text)]
@@ -218,5 +165,3 @@ def stem_terms(text: str) -> list[str]:
 def surface_terms(text: str) -> list[str]:
     return [t.text for t in surface_analyzer()(text)]
 
-
-_STEM_CHAIN = stem_analyzer()

@@ -14,8 +14,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 Range = tuple[dt.date, dt.date]
 UNITS = ("day", "week", "month", "year")
+#: Day numbers (`histogram_days`) count days from this date, as numpy's datetime64[D] does.
+EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass
@@ -89,4 +93,56 @@ def histogram(items: Iterable[Iterable[Range]],
             hit.update(range(a, b + 1))
         for k in hit:
             buckets[k].count += 1
+    return buckets, unit
+
+
+def day_number(d: dt.date) -> int:
+    return (d - EPOCH).days
+
+
+def histogram_days(owners: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   window: tuple[dt.date | None, dt.date | None] = (None, None)) -> tuple[list[Bucket], str]:
+    """`histogram` over arrays: range k runs from day lo[k] to day hi[k] (day numbers, inclusive)
+    and belongs to report owners[k]. Same buckets, same counts, vectorised — the search index keeps
+    every report's mentioned ranges as such arrays, so the timeline of 100k reports costs
+    milliseconds instead of a database read and a Python loop per range."""
+    lo = np.asarray(lo, dtype=np.int64)
+    hi = np.asarray(hi, dtype=np.int64)
+    owners = np.asarray(owners, dtype=np.int64)
+    if window[0]:
+        lo = np.maximum(lo, day_number(window[0]))
+    if window[1]:
+        hi = np.minimum(hi, day_number(window[1]))
+    keep = lo <= hi
+    if not keep.any():
+        return [], "day"
+    owners, lo, hi = owners[keep], lo[keep], hi[keep]
+    first = EPOCH + dt.timedelta(days=int(lo.min()))
+    last = EPOCH + dt.timedelta(days=int(hi.max()))
+    unit = choose_unit(first, last)
+    buckets: list[Bucket] = []
+    cur = bucket_start(first, unit)
+    while cur <= last:
+        end = bucket_end(cur, unit)
+        buckets.append(Bucket(cur, end, 0))
+        cur = end + dt.timedelta(days=1)
+    n = len(buckets)
+    starts = np.array([day_number(b.start) for b in buckets], dtype=np.int64)
+    a = np.searchsorted(starts, lo, side="right") - 1  # first bucket of each range
+    b = np.searchsorted(starts, hi, side="right") - 1  # last bucket
+    # A report counts once per bucket: per report, ranges in order of their first bucket; each
+    # adds only the buckets past the furthest bucket its earlier ranges reached.
+    if len(a) > 1 and not ((owners[1:] > owners[:-1]) | ((owners[1:] == owners[:-1]) & (a[1:] >= a[:-1]))).all():
+        order = np.lexsort((a, owners))  # the index's arrays come in this order already
+        owners, a, b = owners[order], a[order], b[order]
+    base = owners * (n + 1)  # owners ascending: a running max of base + b never crosses reports
+    reach = np.maximum.accumulate(base + b)
+    prev = np.full(len(a), -1, dtype=np.int64)
+    prev[1:] = np.maximum(reach[:-1] - base[1:], -1)
+    start = np.maximum(a, prev + 1)
+    new = start <= b
+    diff = (np.bincount(start[new], minlength=n + 1)
+            - np.bincount(b[new] + 1, minlength=n + 1))
+    for bucket, count in zip(buckets, np.cumsum(diff[:n]).tolist()):
+        bucket.count = int(count)
     return buckets, unit

@@ -185,3 +185,19 @@ def live_mask(segreader) -> np.ndarray | None:
     deleted = np.fromiter(segreader.deleted_docs_set, dtype=np.int64)
     mask[deleted] = False
     return mask
+
+
+def varbytes_column(segreader, fieldname: str) -> tuple[np.ndarray, bytes] | None:
+    """A VarBytesColumn as (value length per segment docnum, all values concatenated), read in
+    one piece — not one seek and read per document as the column reader's iterator does."""
+    if fieldname not in segreader.schema or not segreader.has_column(fieldname):
+        return None
+    creader = segreader.column_reader(fieldname, translate=False)
+    lengths = getattr(creader, "_lengths", None)
+    if lengths is None or not hasattr(creader, "_dbfile"):  # not the W3 VarBytes reader: slow path
+        values = list(creader)
+        return np.array([len(v) for v in values], dtype=np.int64), b"".join(values)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    data = creader._dbfile.get(creader._basepos, total) if total else b""
+    return lengths, data

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from app.dates.timeline import Bucket
+
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -31,6 +33,9 @@ class IndexDocument:
     dup_group: str | None = None
     #: The source's own record identifier (matched whole, case-insensitively).
     source_id: str | None = None
+    #: The date ranges the text mentions (DateMention.date_from, date_to), for the mentioned-date
+    #: filter and timeline: written with the document, so index and filter never disagree.
+    mentioned: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,14 @@ class SearchRequest:
     neighbourhoods: tuple[str, ...] = ()
     published_from: dt.date | None = None
     published_to: dt.date | None = None
-    #: Only these report IDs (e.g. those whose *mentioned* dates match, found in the database).
+    #: Only reports mentioning a date in [mentioned_from, mentioned_to] (either end open): one of
+    #: their mentioned ranges overlaps it. Both None: no mentioned-date filter.
+    mentioned_from: dt.date | None = None
+    mentioned_to: dt.date | None = None
+    #: Also return the timeline of the matches' mentioned ranges, clipped to the mentioned window
+    #: (`SearchResult.mentioned_histogram`), bucketed as `app.dates.timeline.histogram` does.
+    mentioned_timeline: bool = False
+    #: Only these report IDs.
     restrict_ids: frozenset[str] | None = None
     sort: str = "relevance"
     offset: int = 0
@@ -69,6 +81,10 @@ class SearchResult:
     all_ids: list[str] | None = None
     #: With `collapse`: for each of `ids`, how many matches its near-duplicate group has.
     group_sizes: list[int] = field(default_factory=list)
+    #: With `mentioned_timeline`: the buckets and their unit (a bar counts the matches mentioning a
+    #: date in it — exactly what a search with the bar as mentioned window returns).
+    mentioned_histogram: list[Bucket] = field(default_factory=list)
+    mentioned_unit: str = "day"
 
 
 @runtime_checkable

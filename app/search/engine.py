@@ -7,10 +7,14 @@ and score one posting at a time. Here a query tree becomes two aligned arrays �
 
 Scores are Whoosh's own BM25F (same idf, same quantised field lengths, same boosts), so ranking
 does not change. Node types evaluated natively: Term, Or, And, AndNot, AndMaybe, MinimumShouldMatch, Prefix,
-Every, NullQuery.
-Anything else
-(phrases, spans, prefixes, ranges, Not …) is evaluated by Whoosh's matcher for that subtree, leaf
-by leaf, and joined in — correct for every query, fast for the common ones.
+Every, NullQuery, and phrases (Sequence of terms or alternatives of terms, Phrase; adjacent words,
+in order): the documents of the And of the words — scored as Whoosh scores a phrase, the sum of
+its words' scores — whose positions (positions.py) put the words next to each other.
+Anything else (spans, ranges, Not, phrases with slop …) is evaluated by Whoosh's matcher for that
+subtree, leaf by leaf, and joined in — correct for every query, fast for the common ones.
+
+`ProximityBonus` (proximity.py) is not a filter but a re-ranking of the best documents:
+`with_proximity` applies it to the final (filtered) results, inside a query it is its child.
 """
 from __future__ import annotations
 
@@ -23,9 +27,14 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from . import arrays
+from . import arrays, positions
 from .arrays import Postings, PostingsCache
 from .minimum_match import MinimumShouldMatch
+from .positions import PositionPostings, positions_of
+from .proximity import PAIR_DISTANCE, ProximityBonus
+
+#: Positions are keyed as candidate × _KEY + position (positions are < 2**31).
+_KEY = np.int64(1) << np.int64(33)
 
 _CACHE = PostingsCache()
 
@@ -79,6 +88,21 @@ class Leaf:
             p = arrays.read_postings(self.reader, fieldname, btext)
             _CACHE.put(key, p)
         return p
+
+    def positions(self, fieldname: str, btext: bytes) -> PositionPostings:
+        return positions.cached_positions(self.segid, self.reader, fieldname, btext)
+
+    def term_positions(self, fieldname: str, btext: bytes, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(index into `local`, position) of every occurrence of the term in the documents `local`
+        (sorted segment docnums)."""
+        p = self.positions(fieldname, btext)
+        if not len(p.ids) or not len(local):
+            return positions._EMPTY_I, positions._EMPTY_I
+        idx = np.searchsorted(p.ids, local)
+        idx[idx >= len(p.ids)] = 0
+        hit = p.ids[idx] == local
+        owner, pos = positions_of(p, idx[hit])
+        return np.flatnonzero(hit)[owner], pos
 
 
 class Generation:
@@ -150,6 +174,28 @@ class Generation:
             keep = self.live[d]
             return terms, d[keep], t[keep]
         return self._cached(f"kw:{fieldname}", build)
+
+    def mentioned_ranges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(docnum, first day, last day) of every mentioned date range of the live documents,
+        ordered by docnum; days count from 1970-01-01 (from the `mentioned` column)."""
+        def build():
+            owners, pairs = [], []
+            for leaf in self.leaves:
+                col = arrays.varbytes_column(leaf.reader, "mentioned")
+                if col is None:
+                    continue
+                lengths, data = col
+                per_doc = lengths[:leaf.doccount] // 8  # one (lo, hi) pair of int32 = 8 bytes
+                owners.append(np.repeat(np.arange(len(per_doc), dtype=np.int64) + leaf.offset, per_doc))
+                pairs.append(np.frombuffer(data, dtype="<i4")[:2 * int(per_doc.sum())].reshape(-1, 2))
+            if not owners:
+                empty = np.zeros(0, dtype=np.int64)
+                return empty, empty, empty
+            d = np.concatenate(owners)
+            p = np.concatenate(pairs).astype(np.int64)
+            keep = self.live[d]
+            return d[keep], p[keep, 0].copy(), p[keep, 1].copy()
+        return self._cached("mentioned_ranges", build)
 
     def groups(self) -> np.ndarray:
         """Near-duplicate group of each document as an integer code (from the dup_group column)."""
@@ -246,7 +292,168 @@ class Generation:
             return _at_least(q.minmatch, [self._eval(s) for s in q.subqueries], q.boost)
         if isinstance(q, wq.Prefix) and q.text and q.fieldname in self.searcher.schema:
             return self._prefix(q)
+        if type(q) is ProximityBonus:  # a re-ranking of final results (`with_proximity`)
+            return self._eval(q.child)
+        if type(q) in (wq.Sequence, wq.Phrase):
+            shape = self._phrase_shape(q)
+            if shape is not None:
+                return self._phrase(q, *shape)
         return self._whoosh(q)
+
+    # -- phrases -----------------------------------------------------------------------------
+    def _phrase_shape(self, q) -> tuple[str, list[list[bytes]]] | None:
+        """(field, each word's alternative terms) of a phrase evaluated natively; None otherwise."""
+        if getattr(q, "slop", 1) != 1 or not getattr(q, "ordered", True):
+            return None
+        if type(q) is wq.Phrase:
+            fieldname, subs = q.fieldname, [[wq.Term(q.fieldname, w)] for w in q.words]
+        else:
+            subs = []
+            for sub in q.subqueries:
+                if type(sub) is wq.Term:
+                    subs.append([sub])
+                elif type(sub) is wq.Or and sub.subqueries and all(type(t) is wq.Term for t in sub.subqueries):
+                    subs.append(list(sub.subqueries))
+                else:
+                    return None
+            names = {t.fieldname for ts in subs for t in ts}
+            if len(names) != 1:
+                return None
+            fieldname = names.pop()
+        schema = self.searcher.schema
+        if not subs or fieldname not in schema or not schema[fieldname].format.supports("positions"):
+            return None
+        field = schema[fieldname]
+        words = []
+        for ts in subs:
+            bs = []
+            for t in ts:
+                try:
+                    bs.append(field.to_bytes(t.text))
+                except ValueError:
+                    pass
+            words.append(bs)
+        return fieldname, words
+
+    def _phrase(self, q, fieldname: str, words: list[list[bytes]]) -> Matches:
+        """Documents with the words at consecutive positions, scored as Whoosh scores a phrase:
+        the sum of its words' (or alternatives') scores, times the phrase's boost."""
+        if type(q) is wq.Phrase:
+            parts = [self._term(wq.Term(fieldname, w)) for w in q.words]
+        else:
+            parts = [self._eval(s) for s in q.subqueries]
+        m = _intersection(parts, q.boost, self.doccount)
+        if not len(m.docs) or len(words) < 2:
+            return m
+        keep = np.zeros(len(m.docs), dtype=bool)
+        for leaf in self.leaves:
+            lo, hi = np.searchsorted(m.docs, [leaf.offset, leaf.offset + leaf.doccount])
+            if lo < hi:
+                keep[lo:hi] = self._adjacent(leaf, fieldname, words, m.docs[lo:hi] - leaf.offset)
+        return Matches(m.docs[keep], m.scores[keep])
+
+    @staticmethod
+    def _adjacent(leaf: Leaf, fieldname: str, words: list[list[bytes]], local: np.ndarray) -> np.ndarray:
+        """Which of the documents `local` have word i at position p + i for some p, for every i.
+
+        Each occurrence of word i becomes the key (document, position − i): a phrase starts where
+        every word has the same key. Rarest words first, and only documents still in the running
+        have their positions decoded."""
+        n, k = len(local), len(words)
+        alive = np.arange(n, dtype=np.int64)
+        common = None
+        order = sorted(range(k), key=lambda i: sum(len(leaf.positions(fieldname, b).ids) for b in words[i]))
+        for i in order:
+            keys = []
+            for btext in words[i]:
+                owner, pos = leaf.term_positions(fieldname, btext, local[alive])
+                keys.append(alive[owner] * _KEY + (pos - i + k))
+            found = np.unique(np.concatenate(keys)) if keys else positions._EMPTY_I
+            common = found if common is None else np.intersect1d(common, found, assume_unique=True)
+            if not len(common):
+                return np.zeros(n, dtype=bool)
+            alive = np.unique(common // _KEY)
+        out = np.zeros(n, dtype=bool)
+        out[alive] = True
+        return out
+
+    # -- proximity ---------------------------------------------------------------------------
+    def with_proximity(self, q, docs: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """`scores` with `ProximityBonus` applied (when `q` is one) to the best `q.window` of `docs`."""
+        if type(q) is not ProximityBonus or not len(docs) or not q.pairs() or not isinstance(self.weighting, BM25F):
+            return scores
+        k = min(q.window, len(docs))
+        if k < len(docs):
+            kth = np.partition(-scores, k - 1)[k - 1]
+            cand = np.flatnonzero(-scores <= kth)
+            top = cand[np.lexsort((docs[cand], -scores[cand]))[:k]]
+        else:
+            top = np.arange(len(docs))
+        top = np.sort(top)  # docs are sorted, so the window's docnums are too
+        bonus = self._proximity(q, docs[top])
+        out = scores.copy()
+        out[top] += bonus * q.boost
+        return out
+
+    def _proximity(self, q: ProximityBonus, wdocs: np.ndarray) -> np.ndarray:
+        """BM25 of each pair of neighbouring query words, per document of `wdocs` (sorted)."""
+        s = self.searcher
+        fieldname = q.fieldname
+        if fieldname not in s.schema or not s.schema[fieldname].format.supports("positions"):
+            return np.zeros(len(wdocs))
+        field = s.schema[fieldname]
+        words = []
+        for stems in q.words:
+            bs = []
+            for t in stems:
+                try:
+                    bs.append(field.to_bytes(t))
+                except ValueError:
+                    pass
+            words.append(bs)
+        pairs = q.pairs()
+        w = self.weighting
+        b = w._field_B.get(fieldname, w.B)
+        k1 = w.K1
+        avgfl = s.avg_field_length(fieldname) or 1
+        # idf of a pair: from the documents containing both words (anywhere)
+        present = {}
+        for i in {i for p in pairs for i in p}:
+            mask = np.zeros(self.doccount, dtype=bool)
+            for btext in words[i]:
+                for leaf in self.leaves:
+                    mask[leaf.postings(fieldname, btext).ids + leaf.offset] = True
+            present[i] = mask
+        idf = {(i, j): math.log(self.doccount / (int(np.count_nonzero(present[i] & present[j])) + 1)) + 1
+               for i, j in pairs}
+        # Every occurrence of word i in the window as the key (index in wdocs, position).
+        parts: dict[int, list[np.ndarray]] = {i: [] for i in present}
+        fl = np.zeros(len(wdocs))
+        for leaf in self.leaves:
+            lo, hi = np.searchsorted(wdocs, [leaf.offset, leaf.offset + leaf.doccount])
+            if lo >= hi:
+                continue
+            local = wdocs[lo:hi] - leaf.offset
+            fl[lo:hi] = leaf.lengths(fieldname)[local]
+            for i in present:
+                for btext in words[i]:
+                    owner, pos = leaf.term_positions(fieldname, btext, local)
+                    parts[i].append((owner + lo) * _KEY + pos)
+        keys = {i: np.unique(np.concatenate(ps)) if ps else positions._EMPTY_I for i, ps in parts.items()}
+        norm = k1 * ((1 - b) + b * fl / avgfl)
+        out = np.zeros(len(wdocs))
+        offsets = np.array([d for d in range(-PAIR_DISTANCE, PAIR_DISTANCE + 1) if d], dtype=np.int64)
+        for i, j in pairs:
+            a, c = keys[i], keys[j]
+            if not len(a) or not len(c):
+                continue
+            near = (a[:, None] + offsets).ravel()  # the places where word j would be near
+            at = np.searchsorted(c, near)
+            at[at >= len(c)] = 0
+            hit = c[at] == near
+            tf = np.bincount(np.repeat(a // _KEY, len(offsets))[hit], minlength=len(wdocs)).astype(np.float64)
+            out += idf[(i, j)] * (tf * (k1 + 1)) / (tf + norm)
+        return out
 
     def _prefix(self, q: wq.Prefix) -> Matches:
         """The union of the prefix's expansions, each scored as a term — what Whoosh's matcher does,

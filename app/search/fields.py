@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.fields import TEXT
+from whoosh.fields import COLUMN, TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
@@ -31,7 +31,7 @@ from app.arabic.analyzer import splitter_for
 from app.arabic.glue import active_vocabulary, using_vocabulary
 from app.arabic.tokenize import WORD_RE
 
-from .codec import VarintPositions
+from .codec import TermFrequency, VarintPositions
 
 #: Distinct words remembered per field before the memo is cleared (bounds memory on huge ingests).
 MEMO_LIMIT = 400_000
@@ -97,12 +97,15 @@ def _analyse(analyzer, word: str) -> tuple[tuple[tuple[int, str], ...], tuple[st
 
 
 class ArabicText(TEXT):
-    """TEXT with memoised per-word analysis and varint positions."""
+    """TEXT with memoised per-word analysis, varint positions, and frequencies kept only as the
+    posting's weight (`codec.TermFrequency`) when there are no positions."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if isinstance(self.format, Positions):
             self.format = VarintPositions(field_boost=self.format.field_boost)
+        elif type(self.format) is Frequency:
+            self.format = TermFrequency(field_boost=self.format.field_boost)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -203,8 +206,8 @@ class ArabicText(TEXT):
             freqs: dict[str, int] = defaultdict(int)
             for _, term in terms:
                 freqs[term] += 1
-            # Frequency stores the count as a packed uint; Existence stores nothing.
-            value_of = pack_uint if isinstance(self.format, Frequency) else (lambda n: b"")
+            # Frequency stores the count as a packed uint; TermFrequency and Existence store nothing.
+            value_of = pack_uint if type(self.format) is Frequency else (lambda n: b"")
             for term, n in freqs.items():
                 yield term.encode("utf-8"), n, float(n) * fb, value_of(n)
 
@@ -249,45 +252,9 @@ class PreAnalysed:
             at += n
 
 
-class ProximityPairs(TEXT):
-    """`body_pairs`: each pair of stems within two words of each other, one term (frequencies only).
+class TextColumn(COLUMN):
+    """A per-document text value kept only as a column (no term per document in the term table):
+    for values read by docnum (`sha256` for `check`, `dup_group` for collapsing), never searched."""
 
-    The pairs look across words, so `ArabicText`'s per-word shortcut cannot produce them, and the
-    analyzer (`app.arabic.analyzer.ProximityPairTokenizer`) runs the whole stem chain again. Here
-    the pairs are built from a stem field's memoised per-word analysis instead — the same
-    positions, so the same pairs (checked on a sample text, as `ArabicText.fast_path_ok` does).
-    """
-
-    def __init__(self, stem_analyzer, pair_analyzer):
-        super().__init__(analyzer=pair_analyzer, phrase=False)
-        self._stems = ArabicText(analyzer=stem_analyzer, phrase=True)
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state.pop("_fast_ok", None)
-        return state
-
-    def _pairs(self, text: str) -> Iterator[str]:
-        from app.arabic.analyzer import pairs_of
-        stems_at: dict[int, set[str]] = defaultdict(set)
-        for pos, term in self._stems._terms(text):
-            stems_at[pos].add(term)
-        return pairs_of(stems_at)
-
-    def fast_path_ok(self) -> bool:
-        ok = self.__dict__.get("_fast_ok")
-        if ok is None:
-            slow = sorted(t.text for t in self.analyzer(_CHECK_TEXT, mode="index"))
-            ok = self.__dict__["_fast_ok"] = self._stems.fast_path_ok() and slow == sorted(self._pairs(_CHECK_TEXT))
-        return ok
-
-    def index(self, value: Any, **kwargs: Any):
-        if not isinstance(value, str) or kwargs or not self.fast_path_ok():
-            yield from super().index(value, **kwargs)
-            return
-        fb = self.format.field_boost
-        freqs: dict[str, int] = defaultdict(int)
-        for term in self._pairs(value):
-            freqs[term] += 1
-        for term, n in freqs.items():
-            yield term.encode("utf-8"), n, float(n) * fb, pack_uint(n)
+    def to_column_value(self, value: Any) -> bytes:
+        return value.encode("utf-8") if isinstance(value, str) else value

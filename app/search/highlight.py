@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -18,6 +19,27 @@ from app.arabic.tokenize import WORD_RE
 
 SNIPPET_CHARS = 250
 _SENTENCE = re.compile(r"[^.!?؟؛\n]+[.!?؟؛]*")
+
+
+@lru_cache(maxsize=1 << 16)
+def _forms(word: str) -> tuple[str, str]:
+    """(fold, fold_keep_ta) of a word of a text. Every snippet tests every word of a report's body
+    and most of them are common words: remembered across requests (in a bounded LRU: about
+    10 MB at most), the two foldings stop being a third of building a results page's snippets."""
+    return fold(word), fold_keep_ta(word)
+
+
+#: Letters a stem may carry in another shape than the word it comes from: ta marbuta written ت
+#: or folded to ه, a hamza on its seat (أسماؤه → أسماء).
+_CANON = str.maketrans({"ة": "ه", "ت": "ه", "ؤ": "ء", "ئ": "ء"})
+
+
+def containment_key(stem: str) -> str:
+    """What of `stem` is always inside the (canonical) word it was taken from: the stemmer only
+    removes affixes, except for the letter shapes of `_CANON` and a first ا standing for a verb's
+    ي/ت/ن (derived forms: ينتظر → انتظر), so that first ا is left out."""
+    c = stem.translate(_CANON)
+    return c[1:] if c.startswith("ا") else c
 
 
 @dataclass(frozen=True)
@@ -39,13 +61,26 @@ class WordMatcher:
            splitter: Any = None) -> WordMatcher:
         return cls(frozenset(stems), frozenset(surfaces), frozenset(prefixes), splitter)
 
+    def __post_init__(self) -> None:
+        keys = {containment_key(x) for x in self.stems}
+        keys |= {x.translate(_CANON) for x in self.surfaces | self.prefixes}
+        object.__setattr__(self, "_keys", tuple(keys))
+
+    def may_contain_match(self, folded: str) -> bool:
+        """False when no part of `folded` can match: none of the query's stems, surfaces or
+        prefixes is inside it. Splitting a glued word asks the index for the frequencies of
+        its possible parts; most long words of a text contain nothing of the query, and this
+        test spares them (half the cost of a page's snippets)."""
+        c = folded.translate(_CANON)
+        return any(k in c for k in self._keys)
+
     def __bool__(self) -> bool:
         return bool(self.stems or self.surfaces or self.prefixes)
 
     def _matches_one(self, folded: str, keep_ta: str) -> bool:
         if folded in self.surfaces:
             return True
-        if any(s in self.stems for s in stem_variants(keep_ta)):
+        if not self.stems.isdisjoint(stem_variants(keep_ta)):
             return True
         return bool(self.prefixes) and any(folded.startswith(p) for p in self.prefixes)
 
@@ -60,10 +95,10 @@ class WordMatcher:
         return hit
 
     def _matches(self, word: str) -> bool:
-        folded, keep_ta = fold(word), fold_keep_ta(word)
+        folded, keep_ta = _forms(word)
         if self._matches_one(folded, keep_ta):
             return True
-        if self.splitter is not None and len(folded) >= 6:
+        if self.splitter is not None and len(folded) >= 6 and self.may_contain_match(folded):
             parts = self.splitter.split(folded)
             if parts:
                 i = 0

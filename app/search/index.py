@@ -26,6 +26,8 @@ from whoosh.query import Term
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from app.dates.timeline import day_number, histogram_days
+
 from .backend import IndexDocument, SearchRequest, SearchResult
 from .codec import CompactCodec
 from .fields import ArabicText, PreAnalysed
@@ -56,14 +58,26 @@ def fields_for(doc: IndexDocument) -> dict:
         "body": doc.body,
         "title_exact": doc.title,
         "body_exact": doc.body,
-        "body_pairs": doc.body,
         "published": published_key(doc.published),
         "places": ",".join(sorted(set(doc.places))),
         "dup_group": doc.dup_group or doc.id,
     }
     if doc.source_id:
         fields["source_id"] = doc.source_id
+    if doc.mentioned:
+        fields["mentioned"] = mentioned_bytes(doc.mentioned)
     return fields
+
+
+def mentioned_bytes(ranges) -> bytes:
+    """Mentioned date ranges as the `mentioned` column stores them: (first day, last day) pairs
+    of little-endian int32 day numbers (days from 1970-01-01; year 1 to 9999 fit)."""
+    return np.array([(day_number(lo), day_number(hi)) for lo, hi in ranges], dtype="<i4").tobytes()
+
+
+def mentioned_ranges(report) -> tuple[tuple[dt.date, dt.date], ...]:
+    """A report row's distinct mentioned ranges (from its DateMention rows)."""
+    return tuple(sorted({(m.date_from, m.date_to) for m in report.dates}))
 
 
 def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDocument:
@@ -72,7 +86,8 @@ def index_document(report, place_slugs: Iterable[str] | None = None) -> IndexDoc
         place_slugs = (p.place_slug for p in report.places)
     return IndexDocument(id=report.id, sha256=report.sha256, title=report.title, body=report.body,
                          published=report.published, places=tuple(sorted(set(place_slugs))),
-                         dup_group=report.dup_group, source_id=report.source_id)
+                         dup_group=report.dup_group, source_id=report.source_id,
+                         mentioned=mentioned_ranges(report))
 
 
 def pre_analyse(schema, doc: IndexDocument) -> dict:
@@ -155,6 +170,7 @@ class ArchiveIndex:
         self.read_lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._stamp: int | None = None
+        self._current: tuple[int, Searcher] | None = None
         self._generation: Generation | None = None
         self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
         self._ix = None
@@ -224,18 +240,25 @@ class ArchiveIndex:
         is cheap (segment files are opened, not read); the old one is left to requests still using
         it and closed when the last reference goes.
         """
+        # Whoosh's up_to_date() lists the index directory (13% of a results page under load);
+        # a commit always adds a new table-of-contents file, which changes the directory's
+        # mtime, so an unchanged mtime means an unchanged generation.
+        try:
+            stamp = os.stat(self.path).st_mtime_ns
+        except OSError:
+            stamp = None
+        current = self._current
+        if current is not None and stamp is not None and current[0] == stamp:
+            # No lock on the common path: a request asks several times, and threads queueing on
+            # the lock were 10% of a results page under load.
+            return current[1]
         with self._lock:
-            # Whoosh's up_to_date() lists the index directory (13% of a results page under load);
-            # a commit always adds a new table-of-contents file, which changes the directory's
-            # mtime, so an unchanged mtime means an unchanged generation.
-            try:
-                stamp = os.stat(self.path).st_mtime_ns
-            except OSError:
-                stamp = None
             if self._searcher is None or stamp is None or stamp != self._stamp:
                 if self._searcher is None or not self._searcher.up_to_date():
                     self._searcher = self.open().searcher()
                 self._stamp = stamp
+                # (stamp, searcher) replaced as one object, so the lock-free read sees a pair.
+                self._current = (stamp, self._searcher) if stamp is not None else None
             return self._searcher
 
     def generation(self) -> Generation:
@@ -258,6 +281,7 @@ class ArchiveIndex:
 
     def close_searcher(self) -> None:
         with self._lock:
+            self._current = None
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
@@ -316,12 +340,27 @@ class ArchiveIndex:
             lo, hi = published_key(req.published_from) or 1, published_key(req.published_to) or 99991231
             inrange = (keys >= lo) & (keys <= hi)
             keep = inrange if keep is None else keep & inrange
+        mentioned = req.mentioned_from is not None or req.mentioned_to is not None
+        if mentioned or req.mentioned_timeline:
+            owners, mlo, mhi = gen.mentioned_ranges()
+            in_window = np.ones(len(owners), dtype=bool)
+            if req.mentioned_from is not None:
+                in_window &= mhi >= day_number(req.mentioned_from)
+            if req.mentioned_to is not None:
+                in_window &= mlo <= day_number(req.mentioned_to)
+        if mentioned:
+            having = np.zeros(gen.doccount, dtype=bool)
+            having[owners[in_window]] = True
+            inwin = having[docs]
+            keep = inwin if keep is None else keep & inwin
         if req.restrict_ids is not None:
             allowed = gen.docnums_for_ids(req.restrict_ids)
             inset = np.isin(docs, allowed, assume_unique=True)
             keep = inset if keep is None else keep & inset
         if keep is not None:
             docs, scores = docs[keep], scores[keep]
+        if req.query is not None and req.sort == "relevance":
+            scores = gen.with_proximity(req.query, docs, scores)  # the best results' order only
 
         total = int(len(docs))
         place_counts: dict[str, int] = {}
@@ -338,6 +377,14 @@ class ArchiveIndex:
             if len(days):
                 uniq, cnt = np.unique(days, return_counts=True)
                 day_counts = [(day_to_date(d), int(c)) for d, c in zip(uniq, cnt)]
+
+        mentioned_histogram, mentioned_unit = [], "day"
+        if req.mentioned_timeline and total:
+            selected = np.zeros(gen.doccount, dtype=bool)
+            selected[docs] = True
+            mine = in_window & selected[owners]
+            mentioned_histogram, mentioned_unit = histogram_days(
+                owners[mine], mlo[mine], mhi[mine], (req.mentioned_from, req.mentioned_to))
 
         sort = req.sort if req.query is not None else ("newest" if req.sort == "relevance" else req.sort)
         group_sizes: list[int] = []
@@ -364,7 +411,8 @@ class ArchiveIndex:
                             scores=[float(s) if by_score else None
                                     for s, i in zip(scores[page], ids) if i is not None],
                             total=total, place_counts=place_counts, day_counts=day_counts, all_ids=all_ids,
-                            group_sizes=[g for g, i in zip(group_sizes, ids) if i is not None])
+                            group_sizes=[g for g, i in zip(group_sizes, ids) if i is not None],
+                            mentioned_histogram=mentioned_histogram, mentioned_unit=mentioned_unit)
 
 
 def _order(gen: Generation, docs: np.ndarray, scores: np.ndarray, sort: str, k: int) -> np.ndarray:

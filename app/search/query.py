@@ -21,9 +21,9 @@ Ranking is built into the query (the same query serves pages, API and the benchm
 - each word matches its light stems (`title`, `body`) and its folded surface form
   (`title_exact`, `body_exact`), whose score adds to the stem match's, so an exact form outranks
   other forms of the word; a title match adds to a body match;
-- query words found near each other (within two words, either order: `body_pairs`) add a
-  bonus (`PROXIMITY_BOOST`), so a report about "قصف مستشفى" beats one that mentions قصف and
-  مستشفى paragraphs apart;
+- query words found near each other (within two words, either order) add a bonus
+  (`PROXIMITY_BOOST`, computed for the best results only: proximity.py), so a report about
+  "قصف مستشفى" beats one that mentions قصف and مستشفى paragraphs apart;
 - a glued query word (`الأممالمتحدة`) matches itself or its parts as a phrase.
 
 Plain words that name a gazetteer place, in Arabic or in Latin transliteration (الصاخور، صاخور,
@@ -37,9 +37,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from whoosh.query import And, AndMaybe, AndNot, Every, Or, Prefix, Query, Sequence, Term
+from whoosh.query import And, AndNot, Every, Or, Prefix, Query, Sequence, Term
 
-from app.arabic.analyzer import pair_term, splitter_for
+from app.arabic.analyzer import splitter_for
 from app.arabic.glue import Splitter, Vocabulary, active_vocabulary
 from app.arabic.normalise import fold, fold_keep_ta, fold_ta
 from app.arabic.stem import stem_variants, strip_prefix
@@ -49,6 +49,7 @@ from app.gazetteer.load import get as get_place
 from app.gazetteer.tagger import places_in_query
 
 from .minimum_match import MinimumShouldMatch
+from .proximity import ProximityBonus
 
 MAX_QUERY_CHARS = 1000
 #: Words beyond this are ignored (with a note): every word costs posting-list reads.
@@ -65,7 +66,7 @@ EXACT_BOOST = 1.0
 #: A plain query with this many content words or more is "long" (see `minimum_should_match`).
 LONG_QUERY_WORDS = 5
 #: Proximity: each pair of neighbouring query words found within two words of each other in the
-#: body (`body_pairs`) scores like one more matching word.
+#: body scores like one more matching word (proximity.py).
 PROXIMITY_BOOST = 1.0
 PREFIX_MIN_LETTERS = 2
 #: A prefix expands to at most this many index terms (the most common first would need a scan).
@@ -597,22 +598,12 @@ def phrase_query(ws: list[QueryWord], fields=None) -> Query:
     return Or(per_field) if len(per_field) > 1 else per_field[0]
 
 
-def proximity_query(ws: list[QueryWord]) -> Query | None:
-    """A bonus for each pair of neighbouring query words found close together in the body.
-
-    Looked up in `body_pairs` (pairs of stems indexed when within two words of each other, in
-    either order), so proximity costs term lookups, not position reads.
-    """
-    terms: list[Query] = []
+def with_proximity(main: Query, ws: list[QueryWord]) -> Query:
+    """`main`, with a bonus for each pair of neighbouring query words found close together in the
+    body (re-ranking the best results: proximity.py); `main` itself when there is no pair."""
     simple = [w for w in ws if not w.prefix and not w.parts]
-    for a, b in zip(simple, simple[1:]):
-        for sa in a.stems:
-            for sb in b.stems:
-                if sa != sb:
-                    terms.append(Term("body_pairs", pair_term(sa, sb)))
-    if not terms:
-        return None
-    return Or(terms, boost=PROXIMITY_BOOST) if len(terms) > 1 else terms[0].with_boost(PROXIMITY_BOOST)
+    q = ProximityBonus(main, tuple(w.stems for w in simple), "body", boost=PROXIMITY_BOOST)
+    return q if q.pairs() else main
 
 
 def _with_correction(clause: Query, w: QueryWord, corrector, parsed: ParsedQuery, splitter: Splitter) -> Query:
@@ -744,8 +735,7 @@ def parse(text: str | None, vocabulary: Vocabulary | None = None, *, long_query:
                                     "مرتبةً حسب الصلة.")
             else:
                 main = _and(clauses)  # type: ignore[assignment]
-            prox = proximity_query(ws)
-            parsed.query = AndMaybe(main, prox) if prox is not None else main
+            parsed.query = with_proximity(main, ws)
     else:
         parsed.mode = "structured"
         parsed.query = builder.build(node, None)

@@ -1,22 +1,24 @@
 """The Whoosh schema.
 
 Two field families over the same text: `title`/`body` hold light stems (recall), and
-`title_exact`/`body_exact` hold folded surface forms, so an exact form can outrank a stem match;
-`body_pairs` holds pairs of neighbouring stems, so words found close together score higher.
+`title_exact`/`body_exact` hold folded surface forms, so an exact form can outrank a stem match.
+Proximity (words found close together score higher) is computed at query time from `body`'s
+positions for the best results only (proximity.py): no field of its own.
 Stored fields are kept slim (the id only): snippets and pages read the text from the database.
 """
 from __future__ import annotations
 
 from whoosh.analysis import IDAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, Schema
 
-from app.arabic.analyzer import proximity_analyzer, stem_analyzer, surface_analyzer
+from app.arabic.analyzer import stem_analyzer, surface_analyzer
 
-from .fields import ArabicText, ProximityPairs
+from .fields import ArabicText, TextColumn
 
 #: Bumped whenever the analysis, schema or on-disk encoding (codec.py, fields.py) changes: an
 #: index of another version is rebuilt from the database.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 
 def build_schema() -> Schema:
@@ -26,19 +28,20 @@ def build_schema() -> Schema:
         # A column too: the search engine maps docnums to IDs without unpickling stored fields.
         id=ID(stored=True, unique=True, sortable=True),
         # Column only: `check` reads id → sha256 for every report without unpickling stored fields.
-        sha256=ID(sortable=True),
+        sha256=TextColumn(),
         title=ArabicText(analyzer=stem, phrase=True),
         body=ArabicText(analyzer=stem, phrase=True),
         title_exact=ArabicText(analyzer=surface, phrase=False),
         body_exact=ArabicText(analyzer=surface, phrase=False),
-        # Pairs of stems within two words of each other, one term each: proximity by lookup.
-        body_pairs=ProximityPairs(stem, proximity_analyzer()),
         # YYYYMMDD as an int (0 = unknown): sortable column for newest/oldest and the timeline.
         published=NUMERIC(int, bits=32, sortable=True, signed=False),
         # Gazetteer slugs, for the neighbourhood filter and facet counts.
         places=KEYWORD(commas=True, scorable=False, lowercase=False),
         # Near-duplicate group (own id when alone), for collapse=1.
-        dup_group=ID(sortable=True),
+        dup_group=TextColumn(),
         # The source's own identifier (a crawler's id), matched whole and case-insensitively.
         source_id=ID(analyzer=IDAnalyzer(lowercase=True)),
+        # Mentioned date ranges as packed day-number pairs (index.mentioned_bytes), column only:
+        # the mentioned-date filter and timeline read them as arrays (engine.mentioned_ranges).
+        mentioned=COLUMN(VarBytesColumn()),
     )

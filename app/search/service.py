@@ -5,6 +5,7 @@ import bisect
 import threading
 import datetime as dt
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from whoosh.query import Or, Query, Term
 from app.archive import Archive
 from app.dates import timeline
 from app.dates.timeline import Bucket
-from app.models import DateMention, PlaceMention, Report
+from app.models import PlaceMention, Report
 
 from .backend import SearchBackend, SearchRequest
 from .highlight import WordMatcher, snippet
@@ -55,6 +56,9 @@ class SearchPage:
     histogram: list[Bucket]
     histogram_unit: str
     suggestion: str | None = None
+    #: What the web layer made of this page (e.g. its rendered HTML), kept with it: a page from
+    #: `ResultCache` is shared by the requests of one archive state, and so is its rendering.
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def pages(self) -> int:
@@ -119,46 +123,112 @@ def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], 
     return buckets, unit
 
 
+class ResultCache:
+    """Finished `SearchPage`s of the current archive state, by their parameters: a bounded LRU, one
+    per process, emptied whenever the state changes.
+
+    WHY: a results page costs milliseconds of CPU (query, facets, ten snippets, database rows), and
+    readers ask the same pages again and again (the first page of a popular query, the browse
+    pages, a place's reports). A page is a pure function of (archive state, parameters), so it can
+    be kept until the state changes. The state is the index generation (the shared searcher, which
+    is reopened on every commit, see `ArchiveIndex.searcher`) *and* the database having caught up
+    with it: `Archive.store` commits the index before the database, so a page computed in between
+    could miss reports; entries are only kept once the database counts what the index counts, and
+    that check runs once per generation. Pages are shared between requests: read-only.
+    """
+
+    def __init__(self, size: int):
+        self.size = max(0, int(size))
+        self._pages: OrderedDict[SearchParams, SearchPage] = OrderedDict()
+        self._lock = threading.Lock()
+        self._state: tuple[object, int] | None = None  # (searcher, token) once consistent
+        self._tokens = 0
+        self.hits = self.misses = 0
+
+    def state(self, archive: Archive) -> int | None:
+        """A token for the archive's current state, or None while the database lags the index."""
+        if not self.size:
+            return None
+        searcher = archive.index.searcher()
+        st = self._state
+        if st is not None and st[0] is searcher:
+            return st[1]
+        with self._lock:
+            st = self._state
+            if st is not None and st[0] is searcher:
+                return st[1]
+            with archive.index.read_lock:
+                indexed = searcher.doc_count()
+            if archive.counts()["database"] != indexed:
+                return None  # mid-ingest: the database commits right after the index
+            self._tokens += 1
+            self._state = (searcher, self._tokens)
+            self._pages.clear()  # older generations' pages are never asked for again
+            return self._tokens
+
+    def get(self, token: int | None, p: SearchParams) -> SearchPage | None:
+        if token is None:
+            return None
+        with self._lock:
+            page = self._pages.get(p) if self._state is not None and self._state[1] == token else None
+            if page is None:
+                self.misses += 1
+                return None
+            self._pages.move_to_end(p)
+            self.hits += 1
+            return page
+
+    def put(self, token: int | None, p: SearchParams, page: SearchPage) -> None:
+        if token is None:
+            return
+        with self._lock:
+            # Computed under an older state (a commit landed meanwhile): not for the new one.
+            if self._state is None or self._state[1] != token:
+                return
+            self._pages[p] = page
+            self._pages.move_to_end(p)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
 class SearchService:
     """Parses parameters and queries, asks the search backend (`backend.py`), and builds pages
     from database rows: totals, facets and timeline come from the backend in the same pass."""
 
-    def __init__(self, archive: Archive):
+    def __init__(self, archive: Archive, cache_size: int | None = None):
         self.archive = archive
         self._correctors: tuple[object, Corrector] | None = None
         self._lock = threading.Lock()
+        if cache_size is None:
+            cache_size = archive.settings.result_cache
+        self.cache = ResultCache(cache_size)
 
     @property
     def backend(self) -> SearchBackend:
         return self.archive.index
 
     # -- helpers -----------------------------------------------------------------------------
-    def _mentioned_ids(self, p: SearchParams) -> frozenset[str]:
-        """Reports with a date *mentioned in the text* inside [from, to] (from the database)."""
-        stmt = select(DateMention.report_id).distinct()
-        if p.date_from:
-            stmt = stmt.where(DateMention.date_to >= p.date_from)
-        if p.date_to:
-            stmt = stmt.where(DateMention.date_from <= p.date_to)
-        with self.archive.session() as s:
-            return frozenset(s.scalars(stmt))
-
     def request_for(self, p: SearchParams, parsed: ParsedQuery, **overrides) -> SearchRequest:
         """The backend request for `p`: shared by the paged search and the full walk (exports)."""
         query = parsed.query
         ident = identifier_query(p.q)
         if ident is not None:  # a source's record id or a permalink id, typed into the search box
             query = Or([query, ident]) if query is not None else ident
-        dated = bool(p.date_from or p.date_to)
-        published = dated and p.date_field == "published"
+        published = p.date_field == "published"
+        # Mentioned dates: filter and timeline both from the ranges the index keeps per report.
+        mentioned = p.date_field == "mentioned"
         fields = dict(
             query=query, neighbourhoods=tuple(p.neighbourhood),
             published_from=p.date_from if published else None,
             published_to=p.date_to if published else None,
-            restrict_ids=self._mentioned_ids(p) if dated and p.date_field == "mentioned" else None,
+            mentioned_from=p.date_from if mentioned else None,
+            mentioned_to=p.date_to if mentioned else None,
+            mentioned_timeline=mentioned,
             sort=p.effective_sort if query is not None else (p.sort or "newest"),
-            offset=(p.page - 1) * p.per_page, limit=p.per_page,
-            all_ids=p.date_field == "mentioned", collapse=p.collapse)
+            offset=(p.page - 1) * p.per_page, limit=p.per_page, collapse=p.collapse)
         fields.update(overrides)
         return SearchRequest(**fields)
 
@@ -169,6 +239,11 @@ class SearchService:
 
     def _corrector(self) -> Corrector:
         searcher = self.archive.index.searcher()
+        current = self._correctors
+        if current is not None and current[0] is searcher:
+            # The common case takes no lock: waiting for the index's read lock here (held by other
+            # requests' searches) was 8% of a results page under load.
+            return current[1]
         with self._lock, self.archive.index.read_lock:
             if self._correctors is None or self._correctors[0] is not searcher:
                 # The index's read lock guards every later lookup too (Whoosh's handles are shared).
@@ -180,8 +255,9 @@ class SearchService:
         if not ids:
             return {}
         with self.archive.session() as s:
-            rows = s.execute(select(Report.id, Report.dup_group).where(Report.id.in_(ids),
-                                                                       Report.dup_group.is_not(None)))
+            # On the connection: a Core select needs none of the ORM's result machinery.
+            rows = s.connection().execute(select(Report.id, Report.dup_group)
+                                          .where(Report.id.in_(ids), Report.dup_group.is_not(None)))
             return {rid: g for rid, g in rows}
 
     def _suggest(self, parsed: ParsedQuery) -> str | None:
@@ -204,6 +280,16 @@ class SearchService:
         return rewrite(parsed.text, replacements)
 
     def search(self, p: SearchParams) -> SearchPage:
+        """One page of results; the same parameters on the same archive state come from the
+        cache (`ResultCache`)."""
+        token = self.cache.state(self.archive)
+        page = self.cache.get(token, p)
+        if page is None:
+            page = self._search(p)
+            self.cache.put(token, p, page)
+        return page
+
+    def _search(self, p: SearchParams) -> SearchPage:
         parsed = self.parse(p.q)
         if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return SearchPage(p, parsed, 0, [], {"neighbourhood": []}, [], "day")
@@ -228,7 +314,7 @@ class SearchService:
         facets = {"neighbourhood": sorted((FacetValue(slug, n) for slug, n in result.place_counts.items()),
                                           key=lambda c: (-c.count, c.value))}
         if p.date_field == "mentioned":
-            histogram, unit = self._mentioned_histogram(p, result.all_ids or [])
+            histogram, unit = result.mentioned_histogram, result.mentioned_unit
         else:
             histogram, unit = day_histogram(result.day_counts)
         if parsed.query is not None and p.effective_sort == "relevance":
@@ -243,11 +329,18 @@ class SearchService:
         if not ids:
             return []
         matcher = parsed.word_matcher()
+        # Core selects of the columns a results page shows (no ORM identity map or relationship
+        # loading: a third of a page's database time). `original` (the text as received) is as
+        # long as the body and never shown here, so it is not read.
         with self.archive.session() as s:
-            # `original` (the text as received) is as long as the body and not shown on a results
-            # page: not loading it halves what the database reads per page.
-            rows = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_(ids))
-                                               .options(defer(Report.original), selectinload(Report.places)))}
+            conn = s.connection()
+            rows = {r.id: r for r in conn.execute(
+                select(Report.id, Report.title, Report.published, Report.date_basis, Report.source, Report.body)
+                .where(Report.id.in_(ids)))}
+            places: dict[str, list[str]] = {}
+            for rid, slug in conn.execute(select(PlaceMention.report_id, PlaceMention.place_slug)
+                                       .where(PlaceMention.report_id.in_(ids))):
+                places.setdefault(rid, []).append(slug)
         hits = []
         for rid in ids:
             r = rows.get(rid)
@@ -255,25 +348,8 @@ class SearchService:
                 continue
             hits.append(Hit(id=r.id, title=r.title, published=r.published, date_basis=r.date_basis,
                             source=r.source, snippet_html=snippet(r.body, matcher),
-                            score=scores.get(rid), places=sorted(m.place_slug for m in r.places)))
+                            score=scores.get(rid), places=sorted(places.get(rid, ()))))
         return hits
-
-    def _mentioned_histogram(self, p: SearchParams, result_ids: list[str]) -> tuple[list[Bucket], str]:
-        """The timeline on mentioned dates: the mentioned ranges of the matching reports, clipped
-        to the from/to window, so that a bar's count is exactly what its link (from/to = the bar)
-        returns."""
-        ids = set(result_ids)
-        stmt = select(DateMention.report_id, DateMention.date_from, DateMention.date_to)
-        if p.date_from:
-            stmt = stmt.where(DateMention.date_to >= p.date_from)
-        if p.date_to:
-            stmt = stmt.where(DateMention.date_from <= p.date_to)
-        per_report: dict[str, list[tuple[dt.date, dt.date]]] = {}
-        with self.archive.session() as s:
-            for rid, lo, hi in s.execute(stmt):
-                if rid in ids:
-                    per_report.setdefault(rid, []).append((lo, hi))
-        return timeline.histogram(per_report.values(), (p.date_from, p.date_to))
 
     # -- places ------------------------------------------------------------------------------
     def place_counts(self, slugs: list[str] | None = None) -> dict[str, tuple[int, int]]:
@@ -323,7 +399,7 @@ class SearchService:
         if p.q.strip() and parsed.query is None and identifier_query(p.q) is None:
             return
         result = self.backend.search(self.request_for(p, parsed, offset=0, limit=2**62, facets=False,
-                                                      all_ids=False))
+                                                      mentioned_timeline=False))
         ids = result.ids
         for start in range(0, len(ids), batch):
             yield ids[start:start + batch]

@@ -65,6 +65,14 @@ def built(tmp_path_factory):
 QUERIES = ["حلب", "قوات النظام", "المدنيين", '"الولايات المتحدة"', "قاضي عسكر", "لافروف الكلور",
            "الأمم المتحدة مجلس", '"حي الشعار"', "كفرنبل", "زززز", "السوري حلب الشرقية"]
 
+#: Phrases: two and three words, a stopword inside (not indexed, so no gap), a glued word inside
+#: (its parts become consecutive words), words that co-occur far more often than they touch,
+#: in titles only, negated, and a phrase of words that never touch.
+PHRASES = ['"قوات النظام السوري"', '"المرصد السوري لحقوق الإنسان"', '"مجلس الأمن الدولي"',
+           '"سيطرة على حي"', '"مع الولاياتالمتحدة"', '"النظام حلب"', 'title:"قوات النظام"',
+           '"حلب قوات"', '"الشرقية لمدينة حلب" المدنيين',
+           '"حي" "الشعار"', '"حلب حلب"']
+
 
 def _whoosh_scores(ix: ArchiveIndex, q) -> dict[str, float]:
     s = ix.searcher()
@@ -85,7 +93,13 @@ def _hand_built() -> list:
             wq.Term("places", "sakhour"), wq.Term("nosuchfield", "x"),
             wq.AndNot(wq.Term("body", "حلب"), wq.Term("body", "قوات")),
             wq.AndMaybe(wq.Term("body", "حلب"), wq.Or([wq.Term("body", "قوات"), wq.Term("title", "نظام")])),
-            wq.AndMaybe(wq.Term("body", "قوات"), parse('"الولايات المتحدة"').query)]
+            wq.AndMaybe(wq.Term("body", "قوات"), parse('"الولايات المتحدة"').query),
+            wq.Phrase("body", ["قوات", "نظام", "سوري"]), wq.Phrase("title", ["قوات", "نظام"], boost=1.7),
+            wq.Phrase("body", ["نظام", "قوات"]), wq.Phrase("body", ["قوات", "زززز"]),
+            wq.Sequence([wq.Term("body", "مرصد"), wq.Or([wq.Term("body", "سوري"), wq.Term("body", "سوريه")])],
+                        boost=2.0),
+            wq.Sequence([wq.Term("body", "حلب"), wq.Term("body", "شرقي")], slop=2),  # slop: Whoosh's matcher
+            wq.Or([wq.Phrase("body", ["حي", "شعار"]), wq.Term("title", "حلب")])]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -97,6 +111,42 @@ def test_parsed_queries_match_whoosh_exactly(built, text):
     assert got.keys() == want.keys()
     for rid, score in want.items():
         assert got[rid] == pytest.approx(score, rel=1e-9), rid
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_phrases_match_whoosh_exactly(built, text):
+    """Phrases are evaluated from positions by the engine, by span matchers in Whoosh."""
+    ix, _ = built
+    q = parse(text, ix.vocabulary()).query
+    assert q is not None
+    want, got = _whoosh_scores(ix, q), _engine_scores(ix, q)
+    assert got.keys() == want.keys()
+    for rid, score in want.items():
+        assert got[rid] == pytest.approx(score, rel=1e-9), rid
+
+
+def test_a_phrase_excluded_is_excluded(built):
+    """a −"phrase": the documents of a without the phrase's, with a's scores. (Whoosh's own AndNot
+    over a span matcher keeps some documents that contain the phrase: its `skip_to` misses them.)"""
+    ix, _ = built
+    q = parse('"الأحياء الشرقية" -"قوات النظام"').query
+    a, b = _whoosh_scores(ix, q.a), _whoosh_scores(ix, q.b)
+    want = {rid: sc for rid, sc in a.items() if rid not in b}
+    got = _engine_scores(ix, q)
+    assert want and set(b) & set(a) and got == pytest.approx(want, rel=1e-9)
+
+
+def test_phrases_are_evaluated_natively_and_filter_by_position(built, monkeypatch):
+    """No Whoosh matcher runs for a phrase, and a phrase keeps fewer documents than its words."""
+    from app.search.engine import Generation
+    ix, _ = built
+    g = ix.generation()
+    monkeypatch.setattr(Generation, "_whoosh", lambda self, q: pytest.fail(f"Whoosh matcher for {q!r}"))
+    words = g.evaluate(parse("النظام السوري").query)
+    phrase = g.evaluate(parse('"النظام السوري"').query)
+    assert 0 < len(phrase.docs) < len(words.docs)
+    for text in PHRASES:
+        g.evaluate(parse(text, ix.vocabulary()).query)
 
 
 @pytest.mark.parametrize("q", _hand_built(), ids=repr)
@@ -119,7 +169,7 @@ def test_deleted_documents_never_match(built):
 
 def test_relevance_order_total_and_pages(built):
     ix, _ = built
-    q = parse("قوات النظام").query
+    q = parse("قوات النظام").query.child  # without the proximity re-ranking: test_proximity.py
     want = sorted(_whoosh_scores(ix, q).items(), key=lambda kv: -kv[1])
     full = ix.search(SearchRequest(query=q, offset=0, limit=1000))
     assert full.total == len(want)
@@ -311,3 +361,19 @@ def test_concurrent_searches_agree_with_serial_ones(built):
         for _ in range(3):
             got = list(pool.map(lambda q: ix.search(SearchRequest(query=q, limit=50)).ids, queries * 10))
             assert got == serial * 10
+
+
+def test_positions_decoded_in_bulk_equal_the_format_decoder():
+    """positions.positions_of (numpy, any subset of postings) against VarintPositions' own decoder,
+    with deltas of one to three bytes."""
+    import numpy as np
+
+    from app.search.positions import _pack, positions_of
+    rng = random.Random(3)
+    fmt = VarintPositions()
+    lists = [sorted(rng.sample(range(rng.choice([50, 5000, 300000])), rng.randint(1, 40))) for _ in range(300)]
+    p = _pack(np.arange(len(lists), dtype=np.int64), [fmt.encode(pl) for pl in lists])
+    for sel in (np.arange(len(lists)), np.array([0]), np.array(sorted(rng.sample(range(len(lists)), 70)))):
+        owner, pos = positions_of(p, sel)
+        got = [pos[owner == k].tolist() for k in range(len(sel))]
+        assert got == [fmt.decode_positions(fmt.encode(lists[i])) for i in sel] == [lists[i] for i in sel]

@@ -1,4 +1,4 @@
-"""The numpy engine answers the query language's shapes (minimum-should-match, AndMaybe proximity,
+"""The numpy engine answers the query language's shapes (minimum-should-match, proximity (its child),
 AndNot exclusion, capped prefixes, title-only, glued words) exactly as Whoosh's own matchers do."""
 import pytest
 
@@ -7,7 +7,7 @@ from tests.search.test_engine import _engine_scores, _whoosh_scores, built  # no
 
 SHAPES = [
     "ما هي الأحياء التي سيطرت عليها قوات النظام في شرق حلب بعد المعارك",  # long: minimum-should-match
-    "قوات النظام المدنيين",            # proximity bonus (AndMaybe)
+    "قوات النظام المدنيين",            # proximity bonus (evaluate: the query without it)
     "حلب -لافروف",                    # AndNot
     "-الكلور",                        # everything but
     "كفرنب*",                         # prefix
