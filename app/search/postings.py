@@ -21,6 +21,9 @@ from array import array
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from app.arabic.analyzer import splitter_for
+from app.arabic.glue import active_vocabulary
+
 from .codec import CompactTermInfo
 from .fields import PreAnalysed
 
@@ -47,6 +50,8 @@ class GroupedPostings:
         #: fieldname → quantised length by docnum (scorable fields)
         self.lengths: dict[str, list[int]] = {}
         self._quant: dict[int, int] = {}
+        self._splitter = None
+        self._asked: dict[frozenset[str], bool] = {}
         writer._flush_segment = self._flush_segment  # the commit path calls it on the instance
 
     def update(self, fields: dict) -> None:
@@ -79,7 +84,7 @@ class GroupedPostings:
                     if terms is None:
                         terms = self.terms[fieldname] = {}
                     scorable = field.scorable
-                    if isinstance(value, PreAnalysed) and field.usable(value):
+                    if isinstance(value, PreAnalysed) and field.fast_path_ok() and self._nothing_splits(value.asked):
                         # The usual case at ingest, unrolled: what `field.index(value)` yields.
                         freqs, lens = array("I"), array("I")
                         freqs.frombytes(value.freqs)
@@ -127,6 +132,20 @@ class GroupedPostings:
         pdw.finish_doc()
         w._added = True
         w.docnum += 1
+
+    def _nothing_splits(self, asked: frozenset[str]) -> bool:
+        """No word of `asked` splits under the active vocabulary (`PreAnalysed`). Remembered per
+        set: a report's stem and exact-form fields ask about the same words."""
+        splitter = splitter_for(active_vocabulary())
+        if splitter is not self._splitter:
+            self._splitter, self._asked = splitter, {}
+        ok = self._asked.get(asked)
+        if ok is None:
+            split = splitter.split
+            ok = self._asked[asked] = not any(split(w) for w in asked)
+            if len(self._asked) > 64:
+                self._asked.clear()
+        return ok
 
     # -- commit --------------------------------------------------------------------------------
     def _flush_segment(self) -> None:
