@@ -82,3 +82,28 @@ def _distance(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+def test_document_frequencies_stay_exact_across_commits_and_readers(tmp_path):
+    """The per-segment memo (codec._segment_memo) outlives each reader: frequencies must still be
+    those of the index as committed, batch after batch, misses included, with a fresh reader of
+    the same segments answering from the memo and a merged segment answering for itself."""
+    ix = ArchiveIndex(tmp_path / "index")
+    ix.open()
+    rng = random.Random(11)
+    words = ["حلب", "ادلب", "الشعار", "هنانو", "قصف", "مستشفي", "معره", "زززز"]
+    expected: dict[str, int] = {w: 0 for w in words}
+    n = 0
+    for batch in range(12):  # enough commits for tiered merges (merge.py FACTOR) to happen
+        with ix.batch() as b:
+            for _ in range(3):
+                chosen = {w for w in words[:-1] if rng.random() < 0.4} | {"عنوان"}
+                b.add(IndexDocument(id=f"{n:012x}", sha256="0" * 64, title="عنوان", body=" ".join(sorted(chosen))))
+                for w in chosen - {"عنوان"}:
+                    expected[w] += 1
+                n += 1
+        for _ in range(2):  # the reader of this generation, then a fresh one over the same segments
+            r = ix.open().searcher().reader() if _ else ix.searcher().reader()
+            assert {w: r.doc_frequency("body_exact", w) for w in words} == expected, batch
+            assert ("body_exact", "زززز".encode()) not in r
+    assert expected["زززز"] == 0 and min(v for k, v in expected.items() if k != "زززز") > 0
