@@ -78,12 +78,7 @@ def histogram(items: Iterable[Iterable[Range]],
     first = min(r[0] for rs in clipped for r in rs)
     last = max(r[1] for rs in clipped for r in rs)
     unit = choose_unit(first, last)
-    buckets: list[Bucket] = []
-    cur = bucket_start(first, unit)
-    while cur <= last:
-        end = bucket_end(cur, unit)
-        buckets.append(Bucket(cur, end, 0))
-        cur = end + dt.timedelta(days=1)
+    buckets = empty_buckets(first, last, unit)
     starts = [b.start for b in buckets]
     for rs in clipped:
         hit: set[int] = set()
@@ -94,6 +89,17 @@ def histogram(items: Iterable[Iterable[Range]],
         for k in hit:
             buckets[k].count += 1
     return buckets, unit
+
+
+def empty_buckets(first: dt.date, last: dt.date, unit: str) -> list[Bucket]:
+    """Consecutive buckets of `unit` covering first..last, counts at zero."""
+    buckets: list[Bucket] = []
+    cur = bucket_start(first, unit)
+    while cur <= last:
+        end = bucket_end(cur, unit)
+        buckets.append(Bucket(cur, end, 0))
+        cur = end + dt.timedelta(days=1)
+    return buckets
 
 
 def day_number(d: dt.date) -> int:
@@ -120,12 +126,7 @@ def histogram_days(owners: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     first = EPOCH + dt.timedelta(days=int(lo.min()))
     last = EPOCH + dt.timedelta(days=int(hi.max()))
     unit = choose_unit(first, last)
-    buckets: list[Bucket] = []
-    cur = bucket_start(first, unit)
-    while cur <= last:
-        end = bucket_end(cur, unit)
-        buckets.append(Bucket(cur, end, 0))
-        cur = end + dt.timedelta(days=1)
+    buckets = empty_buckets(first, last, unit)
     n = len(buckets)
     starts = np.array([day_number(b.start) for b in buckets], dtype=np.int64)
     a = np.searchsorted(starts, lo, side="right") - 1  # first bucket of each range

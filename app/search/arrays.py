@@ -92,16 +92,18 @@ def _block_arrays(data: tuple, count: int) -> tuple[np.ndarray, np.ndarray]:
     return ids, w
 
 
-def read_postings(segreader, fieldname: str, btext: bytes) -> Postings:
-    """All postings of one term in one segment (deleted documents included)."""
+def term_blocks(segreader, fieldname: str, btext: bytes):
+    """A term's postings in one segment, as Whoosh wrote them: `("inlined", (ids, weights, values))`
+    for a posting list kept in the term table, else `("blocks", [(count, data), ...])` with each
+    W3 block unpickled (`data` = (ids, weights, values, ...)); None for an absent term.
+    Shared by the docnum reader here and the position reader (positions.py)."""
     terms = segreader._terms
     try:
         ti = terms.term_info(fieldname, btext)
     except (TermNotFound, KeyError):
-        return EMPTY
+        return None
     if ti.is_inlined():
-        ids, weights, _ = ti.inlined_postings()
-        return Postings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32))
+        return "inlined", ti.inlined_postings()
     offset, length = ti.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes forgets to unpack the length
         length = length[0]
@@ -110,23 +112,33 @@ def read_postings(segreader, fieldname: str, btext: bytes) -> Postings:
         raise ValueError(f"bad postings header for {fieldname}:{btext!r}")
     f = io.BytesIO(buf)
     f.seek(4)
-    all_ids, all_w = [], []
+    blocks = []
     while True:
         blen = unpack_int(f.read(4))[0]
-        last = blen < 0
         start = f.tell()
         count, _maxid, _maxw, comp, _mn, _mx = pickle.load(f)
         raw = buf[f.tell():start + abs(blen)]
         if comp:
             raw = zlib.decompress(raw)
-        ids, w = _block_arrays(pickle.loads(raw), count)
-        all_ids.append(ids)
-        all_w.append(w)
+        blocks.append((count, pickle.loads(raw)))
         f.seek(start + abs(blen))
-        if last:
+        if blen < 0:  # the last block
             break
-    ids = np.concatenate(all_ids) if len(all_ids) > 1 else all_ids[0]
-    w = np.concatenate(all_w) if len(all_w) > 1 else all_w[0]
+    return "blocks", blocks
+
+
+def read_postings(segreader, fieldname: str, btext: bytes) -> Postings:
+    """All postings of one term in one segment (deleted documents included)."""
+    found = term_blocks(segreader, fieldname, btext)
+    if found is None:
+        return EMPTY
+    kind, data = found
+    if kind == "inlined":
+        ids, weights, _ = data
+        return Postings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32))
+    pairs = [_block_arrays(block, count) for count, block in data]
+    ids = np.concatenate([i for i, _ in pairs]) if len(pairs) > 1 else pairs[0][0]
+    w = np.concatenate([w for _, w in pairs]) if len(pairs) > 1 else pairs[0][1]
     return Postings(ids, w)
 
 

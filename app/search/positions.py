@@ -11,17 +11,11 @@ compares phrase answers with Whoosh's own matchers.
 """
 from __future__ import annotations
 
-import io
-import pickle
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.reading import TermNotFound
-from whoosh.system import unpack_int
 
-from .arrays import PostingsCache, _block_arrays
+from .arrays import PostingsCache, _block_arrays, term_blocks
 
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 
@@ -57,39 +51,19 @@ def _pack(ids: np.ndarray, values) -> PositionPostings:
 
 def read_positions(segreader, fieldname: str, btext: bytes) -> PositionPostings:
     """Every posting of one term in one segment with its encoded positions."""
-    terms = segreader._terms
-    try:
-        ti = terms.term_info(fieldname, btext)
-    except (TermNotFound, KeyError):
+    found = term_blocks(segreader, fieldname, btext)
+    if found is None:
         return EMPTY
-    if ti.is_inlined():
-        ids, _weights, values = ti.inlined_postings()
+    kind, data = found
+    if kind == "inlined":
+        ids, _weights, values = data
         return _pack(np.asarray(ids, dtype=np.int64), values)
-    offset, length = ti.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes forgets to unpack the length
-        length = length[0]
-    buf = terms._postfile.get(offset, length)
-    if buf[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"bad postings header for {fieldname}:{btext!r}")
-    f = io.BytesIO(buf)
-    f.seek(4)
     all_ids, all_vals = [], []
-    while True:
-        blen = unpack_int(f.read(4))[0]
-        last = blen < 0
-        start = f.tell()
-        count, _maxid, _maxw, comp, _mn, _mx = pickle.load(f)
-        raw = buf[f.tell():start + abs(blen)]
-        if comp:
-            raw = zlib.decompress(raw)
-        data = pickle.loads(raw)
-        ids, _w = _block_arrays(data, count)
+    for count, block in data:
+        ids, _w = _block_arrays(block, count)
         all_ids.append(ids)
-        vals = data[2]
+        vals = block[2]
         all_vals.extend(vals if vals is not None else (b"",) * count)
-        f.seek(start + abs(blen))
-        if last:
-            break
     return _pack(np.concatenate(all_ids) if len(all_ids) > 1 else all_ids[0], all_vals)
 
 
