@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install bench bench-100k serve clean fonts
+.PHONY: run test install bench bench-100k bench-relevance serve clean fonts
 
 # A fresh Debian machine may lack venv/pip: install them (as root, or via sudo) before anything else.
 $(BIN)/python:
@@ -37,13 +37,16 @@ test: install
 	  echo "== the database tests again, on PostgreSQL"; \
 	  $(BIN)/python -m pytest -m "not browser" -p no:cacheprovider; fi
 
-## make bench: benchmarks at 10k reports (see bench/README.md)
+## make bench: the performance benchmarks at 10k reports (see bench/README.md)
 bench: install
-	$(BIN)/python bench/relevance.py
 	bash bench/run.sh 10000
 
 bench-100k: install
 	bash bench/run.sh 100000
+
+## make bench-relevance: the Arabic relevance benchmark (bench/relevance.py; 6–9 min cold)
+bench-relevance: install
+	$(BIN)/python bench/relevance.py
 
 ## make fonts: rebuild the subset web fonts in static/fonts (needs Debian fonts-noto-core; see static/fonts/README.md)
 FONT_UNICODES := U+0020-007E,U+00A0,U+00AB,U+00BB,U+0600-06FF,U+200B-200F,U+2010-2011,U+25CC,U+FB50-FDFF,U+FE70-FEFF
