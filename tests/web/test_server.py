@@ -48,3 +48,33 @@ def test_served_pages_and_static(server, seed_ids):
     assert r.status_code == 200 and "<mark" in r.text
     assert httpx.get(server + "/static/css/sijill.css").status_code == 200
     assert httpx.get(server + "/healthz").json()["database"] == 5
+
+
+def test_workers_run_with_two_malloc_arenas(tmp_path):
+    """`serve --workers 2` execs a uvicorn supervisor whose environment (inherited by its workers)
+    caps glibc's malloc arenas — the setting that kept two workers under the 500 MB target."""
+    env = settings_env(make_settings(tmp_path / "served"))
+    env.pop("MALLOC_ARENA_MAX", None)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", "2"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, "server exited"
+            time.sleep(0.1)
+        # same pid after exec: its environment is the supervisor's, and so the workers'
+        environ = open(f"/proc/{proc.pid}/environ", "rb").read().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ
+        children = open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()
+        assert children and all(b"MALLOC_ARENA_MAX=2" in open(f"/proc/{c}/environ", "rb").read().split(b"\0")
+                                for c in children)
+    finally:
+        proc.terminate()
+        proc.wait(10)
