@@ -77,6 +77,14 @@ def ingest_paths(archive: Archive, *paths: Path):
     return ingest(archive, list(paths), max_bytes=archive.settings.max_report_bytes)
 
 
+def found(service, seed_ids, q, **kw) -> list[str]:
+    """The seed names (001…005) a search returns, in order (up to 100 per page)."""
+    from app.search.params import SearchParams
+    names = {v: k for k, v in seed_ids.items()}
+    page = service.search(SearchParams(q=q, **({"per_page": 100} | kw)))
+    return [names[h.id] for h in page.results]
+
+
 @pytest.fixture(scope="session")
 def seeded_settings(tmp_path_factory) -> Settings:
     """One archive with the five seeds, shared by read-only tests."""

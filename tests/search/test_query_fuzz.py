@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from app.search.params import SearchParams
 from app.search.query import MAX_QUERY_CHARS, parse
-from app.search.service import SearchService
 
 PIECES = [
     '"', "«", "»", "“", "”", "„", "‟", "(", ")", "((", "))", "OR", "AND", "or", "|", "-", "--", "*", "**",
@@ -35,11 +34,6 @@ def test_parser_never_raises(q):
     assert len(p.text) <= MAX_QUERY_CHARS
     p.explain()
     p.word_matcher().matches("حلب")
-
-
-@pytest.fixture(scope="module")
-def service(seeded_archive):
-    return SearchService(seeded_archive)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,18 +5,7 @@ import pytest
 
 from app.search.params import SearchParams
 from app.search.query import LONG_QUERY_WORDS, MAX_QUERY_CHARS, minimum_should_match, parse
-from app.search.service import SearchService
-
-
-@pytest.fixture(scope="module")
-def service(seeded_archive):
-    return SearchService(seeded_archive)
-
-
-def found(service, seed_ids, q, **kw):
-    names = {v: k for k, v in seed_ids.items()}
-    page = service.search(SearchParams(q=q, **({"per_page": 100} | kw)))
-    return [names[h.id] for h in page.results]
+from tests.conftest import found
 
 
 def fields_of(query) -> set[str]:

@@ -100,11 +100,6 @@ def test_same_text_on_one_page_moves_to_the_end_of_the_page(archive, tmp_path):
 # -- did-you-mean -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def service(seeded_archive):
-    return SearchService(seeded_archive)
-
-
 @pytest.mark.parametrize("typo,fixed", [
     ("كفرنبيل", "كفرنبل"),          # an extra letter
     ("لافرووف", "لافروف"),

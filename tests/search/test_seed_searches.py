@@ -6,18 +6,7 @@ import pytest
 from app.ingest.pipeline import ingest
 from app.search.params import SearchParams
 from app.search.service import SearchService
-from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def service(seeded_archive):
-    return SearchService(seeded_archive)
-
-
-def found(service, seed_ids, q, **kw):
-    names = {v: k for k, v in seed_ids.items()}
-    page = service.search(SearchParams(q=q, **({"per_page": 100} | kw)))
-    return [names[h.id] for h in page.results]
+from tests.conftest import SEEDS, found
 
 
 def test_halab_finds_all_five(service, seed_ids):
