@@ -146,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         best = elapsed if best is None else min(best, elapsed)
     digest, counts = digest_of(results)
     n = len(recs)
+    import app
+    print(f"code: {Path(app.__file__).parent}")
     print(f"prepare: {n} records, {1000 * best / n:.3f} ms/record CPU (best of {args.rounds})")
     print("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     print(f"digest: {digest}")

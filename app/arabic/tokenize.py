@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 _ARABIC = "\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"
@@ -37,3 +38,20 @@ def spans(text: str) -> Iterator[Span]:
 
 def words(text: str) -> list[str]:
     return [m.group(0) for m in WORD_RE.finditer(text)]
+
+
+_MATCH = type(re.match("", ""))
+
+
+@lru_cache(maxsize=4)
+def word_columns(text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """The words of `text` as three columns: surfaces, starts, ends (`spans` without an object per
+    word, built by C-level maps).
+
+    Why: ingest reads every report's words in several passes (place tagging, date extraction) and
+    a Python step per word was most of their cost; the last few texts are remembered, so the
+    passes over one report share one scan.
+    """
+    found = list(WORD_RE.finditer(text))
+    return (tuple(map(_MATCH.group, found)), tuple(map(_MATCH.start, found)),
+            tuple(map(_MATCH.end, found)))

@@ -28,15 +28,16 @@ a modifier or a preceding في/خلال/منذ/حتى/شهر makes them dates.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 import re
+from functools import lru_cache
+from itertools import compress
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from hijridate import Hijri
 
 from app.arabic.normalise import fold
-from app.arabic.tokenize import WORD_RE
+from app.arabic.tokenize import word_columns
 
 from . import resolve as R
 
@@ -147,23 +148,12 @@ _DIGIT = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
 _NUMERIC = re.compile(
     rf"(?<!{_DIGIT})(?:(?P<d>{_DIGIT}{{1,2}})(?P<s>[/.\-]){_DIGIT}{{1,2}}(?P=s)(?P<y>{_DIGIT}{{4}})"
     rf"|(?P<y2>{_DIGIT}{{4}})(?P<s2>[/\-]){_DIGIT}{{1,2}}(?P=s2){_DIGIT}{{1,2}})(?!{_DIGIT})")
+#: What every numeric date contains: a cheap test first (a pattern that starts with a lookbehind
+#: is tried at every position of the text, one that starts with a class skips to its letters).
+_NUMERIC_HINT = re.compile(rf"{_DIGIT}[/.\-]{_DIGIT}")
 
 
 # ---------------------------------------------------------------- tokens
-
-class _Tok(NamedTuple):
-    """A tuple, not a frozen dataclass: a text has hundreds of tokens, and a frozen dataclass's
-    __init__ (object.__setattr__ per field) was most of tokenising's cost."""
-
-    w: str  # folded word, clitic removed when the rest is a date word
-    start: int
-    end: int
-    clitic: str = ""
-
-    @property
-    def num(self) -> int | None:
-        return int(self.w) if self.w.isdigit() else None
-
 
 def _fold_mapped(surface: str) -> tuple[str, list[int]]:
     """Fold `surface`, remembering for each folded character the index it came from."""
@@ -189,14 +179,48 @@ def _split_glued(w: str) -> list[str] | None:
     return None
 
 
-def _tokens(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    append, tok = toks.append, _Tok
-    for m in WORD_RE.finditer(text):  # = tokenize.spans, without a Span object per word
-        start = m.start()
-        for piece, a, b, clitic in _word_tokens(m.group(0)):
-            append(tok(piece, start + a, start + b, clitic))
-    return toks
+class _Tokens(NamedTuple):
+    """A text's tokens as parallel lists (the i-th token is ws[i], starts[i], ends[i], clitics[i]).
+
+    Why lists and not one object per token: most words of a report are no date word and need
+    nothing but their place in the sequence, so the lists are built by C-level maps over the
+    regex matches and the word cache; only the few words cut into pieces or with a clitic split
+    off take a Python step (measured: tokenising 0.24 → 0.05 ms per news article).
+    """
+
+    ws: list[str]  # folded word, clitic removed when the rest is a date word
+    starts: list[int]  # offsets into the original text
+    ends: list[int]
+    clitics: list[str]
+
+
+def _tokens(text: str) -> _Tokens:
+    surfaces, starts, ends = word_columns(text)  # = tokenize.spans, without a Span object per word
+    ws = list(map(_plain_word, surfaces))
+    starts, ends = list(starts), list(ends)
+    clitics = [""] * len(ws)
+    if None in ws:
+        at = [k for k, w in enumerate(ws) if w is None]
+        for k in reversed(at):  # splice from the end, so the indices before k stay valid
+            start = starts[k]
+            pieces = _word_tokens(surfaces[k])
+            ws[k:k + 1] = [p[0] for p in pieces]
+            starts[k:k + 1] = [start + p[1] for p in pieces]
+            ends[k:k + 1] = [start + p[2] for p in pieces]
+            clitics[k:k + 1] = [p[3] for p in pieces]
+    return _Tokens(ws, starts, ends, clitics)
+
+
+@lru_cache(maxsize=200_000)
+def _plain_word(surface: str) -> str | None:
+    """The folded word when `surface` is one token covering the whole word with no clitic split
+    off (nearly every word), else None (see `_word_tokens`)."""
+    pieces = _word_tokens(surface)
+    if len(pieces) == 1:
+        w, a, b, clitic = pieces[0]
+        if a == 0 and b == len(surface) and not clitic:
+            return w
+    return None
 
 
 @lru_cache(maxsize=200_000)
@@ -240,30 +264,58 @@ class _Match:
     relative: bool
 
 
+#: The rules of `_Grammar.at`, in the order they are tried, with the words each can start on
+#: (folded; see each rule's first test). A number may start any rule.
+RULE_STARTS = (
+    ("relative_rule", {"اليوم", "امس", "الامس", "اول", "غدا", "بعد", "يوم", "الليله", "منذ", "قبل",
+                       "الاسبوع", "الشهر", "العام", "السنه", "هذا", "هذه"}),
+    ("part_rule", set(PARTS) | {"اول"}),
+    ("hijri", set(HIJRI_SINGLE) | {w for w, _ in HIJRI_PAIRS}),
+    ("numeric_day", set()),
+    ("ordinal_day", set(ORDINAL_DAYS) | {"العشرين", "الثلاثين"}),
+    ("weekday_rule", set(WEEKDAYS)),
+    ("season_rule", set(SEASONS)),
+    ("month_rule", set(MONTHS) | {w for w, _ in SYRIAC_PAIRS} | {"شهر"}),
+    ("year_rule", YEAR_WORDS | YEAR_PREPS),
+)
+_ALL_RULES = tuple(name for name, _ in RULE_STARTS)
+
+
+@lru_cache(maxsize=200_000)
+def _rules_for(w: str) -> tuple[str, ...]:
+    """The rules that can match starting on the folded word `w` (empty: none can)."""
+    if w.isdigit():
+        return _ALL_RULES
+    return tuple(name for name, words in RULE_STARTS if w in words)
+
+
 class _Grammar:
     def __init__(self, text: str, published: dt.date | None):
         self.text = text
         self.pub = published
-        self.toks = _tokens(text)
+        self.ws, self.starts, self.ends, self.clitics = _tokens(text)
+        self.n = len(self.ws)
         self.blocked: set[int] = set()  # tokens already read as a numeric date
 
     # -- token access
     def w(self, i: int) -> str:
-        return self.toks[i].w if 0 <= i < len(self.toks) and i not in self.blocked else ""
+        return self.ws[i] if 0 <= i < self.n and i not in self.blocked else ""
 
     def tight(self, i: int) -> bool:
         """Tokens i and i+1 belong to one expression (only spaces, / or brackets between)."""
-        if not (0 <= i < len(self.toks) - 1):
+        if not (0 <= i < self.n - 1):
             return False
-        gap = self.text[self.toks[i].end:self.toks[i + 1].start]
-        return self.toks[i + 1].clitic == "" and bool(_TIGHT.fullmatch(gap))
+        gap = self.text[self.ends[i]:self.starts[i + 1]]
+        return self.clitics[i + 1] == "" and (gap == " " or bool(_TIGHT.fullmatch(gap)))
 
     def nxt(self, i: int) -> str:
         """The word after i if it is tightly joined to it, else ''."""
         return self.w(i + 1) if self.tight(i) else ""
 
     def num(self, i: int) -> int | None:
-        return self.toks[i].num if 0 <= i < len(self.toks) and i not in self.blocked else None
+        if 0 <= i < self.n and i not in self.blocked and self.ws[i].isdigit():
+            return int(self.ws[i])
+        return None
 
     def is_year(self, i: int, lo: int = 1800, hi: int = 2100) -> bool:
         n = self.num(i)
@@ -312,7 +364,7 @@ class _Grammar:
         if not self.is_year(j):
             return None
         year, last = self.num(j), j
-        if self.w(j + 1) == "م" and self.toks[j + 1].start == self.toks[j].end:
+        if self.w(j + 1) == "م" and self.starts[j + 1] == self.ends[j]:
             last = j + 1
         return year, last
 
@@ -339,7 +391,7 @@ class _Grammar:
     def future_context(self, i: int) -> bool:
         """A future cue (غدا, المقرر …) in the five words before i, within the same sentence."""
         for k in range(i - 1, max(-1, i - 6), -1):
-            if _SENTENCE_END.search(self.text[self.toks[k].end:self.toks[k + 1].start]):
+            if _SENTENCE_END.search(self.text[self.ends[k]:self.starts[k + 1]]):
                 return False
             if self.w(k) in FUTURE_CUES:
                 return True
@@ -388,14 +440,14 @@ class _Grammar:
     def ordinal_day(self, i: int) -> _Match | None:
         """الخامس من نوفمبر, الحادي عشر من, الحادي والعشرين من, العشرين من."""
         w = self.w(i)
-        nt = self.toks[i + 1] if i + 1 < len(self.toks) else None
+        nt = i + 1 if i + 1 < self.n else None  # the next token, whatever it is
         if w in ORDINAL_DAYS:
             day, last = ORDINAL_DAYS[w], i
             if self.nxt(i) == "عشر":  # الحادي عشر … التاسع عشر
                 day, last = day + 10, i + 1
-            elif (nt and nt.clitic == "و" and nt.w in ("العشرين", "الثلاثين")
-                  and re.fullmatch(r"[ \t\u00a0]*و", self.text[self.toks[i].end:nt.start])):
-                day, last = day + ORDINAL_TENS[nt.w], i + 1
+            elif (nt is not None and self.clitics[nt] == "و" and self.ws[nt] in ("العشرين", "الثلاثين")
+                  and re.fullmatch(r"[ \t\u00a0]*و", self.text[self.ends[i]:self.starts[nt]])):
+                day, last = day + ORDINAL_TENS[self.ws[nt]], i + 1
             elif w == "الحادي":
                 return None
         elif w in ("العشرين", "الثلاثين"):
@@ -535,7 +587,7 @@ class _Grammar:
         if w in YEAR_WORDS and self.tight(i) and self.is_year(i + 1, 1900):
             out = [self._abs(i, i + 1, R.year_range(self.num(i + 1)), "year")]
             k = i + 1
-            while (w == "عامي" and k + 1 < len(self.toks) and self.toks[k + 1].w == "و"
+            while (w == "عامي" and k + 1 < self.n and self.ws[k + 1] == "و"
                    and self.tight(k) and self.tight(k + 1) and self.is_year(k + 2, 1900)):
                 out.append(self._abs(k + 2, k + 2, R.year_range(self.num(k + 2)), "year"))
                 k += 2
@@ -667,42 +719,42 @@ class _Grammar:
     def matches(self) -> list[_Match]:
         out: list[_Match] = []
         self.blocked = self._numeric(out)
+        # Only the words a rule can start on (`_rules_for`) are tried: most words of any text are
+        # none, and the rest are mostly في and من, which would go through every rule for nothing.
+        self.rules = list(map(_rules_for, self.ws))
         i = 0
-        toks = self.toks
-        while i < len(toks):
-            # Every rule starts on a word of the grammar (KNOWN) or a number: skipping the other
-            # words (most of any text) leaves the matches unchanged and extraction 2-3× faster.
-            if i in self.blocked or (toks[i].w not in KNOWN and not toks[i].w.isdigit()):
-                i += 1
+        for k in compress(range(self.n), self.rules):
+            if k < i or k in self.blocked:
                 continue
-            found = self.at(i)
+            found = self.at(k)
             if found:
                 out.extend(found)
                 i = max(m.last for m in found) + 1
-            else:
-                i += 1
         return out
 
     def at(self, i: int) -> list[_Match] | None:
+        if not (0 <= i < self.n) or i in self.blocked or not self.rules[i]:
+            return None  # no rule can start here (every rule would return None)
         if self.w(i) == "يوم" and self.tight(i) and self.w(i + 1) not in ("غد",):
             inner = self.at(i + 1)
             if inner and len(inner) == 1 and inner[0].precision == "day":
                 m = inner[0]
                 return [_Match(i, m.last, m.value, m.precision, m.relative)]
-        for rule in (self.relative_rule, self.part_rule, self.hijri, self.numeric_day,
-                     self.ordinal_day, self.weekday_rule, self.season_rule, self.month_rule):
-            m = rule(i)
+        for name in self.rules[i]:
+            m = getattr(self, name)(i)
             if m:
-                return [m]
-        return self.year_rule(i)
+                return m if name == "year_rule" else [m]
+        return None
 
     def _numeric(self, out: list[_Match]) -> set[int]:
         """15/11/2016, 15-11-2016, 2016-11-15 (day first, as Arab media write them)."""
         consumed: set[int] = set()
+        if not _NUMERIC_HINT.search(self.text):
+            return consumed
         for mt in _NUMERIC.finditer(self.text):
             nums = [int(fold(x)) for x in re.findall(_DIGIT + "+", mt.group(0))]
             y, m, d = nums if mt.group("y2") else nums[::-1]
-            idx = [k for k, t in enumerate(self.toks) if mt.start() <= t.start and t.end <= mt.end()]
+            idx = [k for k in range(self.n) if mt.start() <= self.starts[k] and self.ends[k] <= mt.end()]
             consumed.update(idx)  # an impossible 31/02/2016 is still not three loose numbers
             try:
                 value = dt.date(y, m, d)
@@ -720,10 +772,10 @@ def extract(text: str, published: dt.date | None) -> list[DateMention]:
     """Every date expression in `text`, in order, resolved against `published` where needed."""
     g = _Grammar(text, published)
     mentions = []
-    for m in sorted(g.matches(), key=lambda m: g.toks[m.first].start):
+    for m in sorted(g.matches(), key=lambda m: g.starts[m.first]):
         if m.value is None:
             continue
-        start, end = g.toks[m.first].start, g.toks[m.last].end
+        start, end = g.starts[m.first], g.ends[m.last]
         mentions.append(DateMention(start, end, text[start:end], m.value[0], m.value[1],
                                     m.precision, m.relative))
     return mentions

@@ -25,11 +25,12 @@ How a name is recognised (rules the tests pin down):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import compress
 
 from app.arabic.normalise import fold
 from app.arabic.stopwords import stopwords
-from app.arabic.tokenize import WORD_RE
+from app.arabic.tokenize import word_columns
 
 from .load import places
 from .names import LATIN_WORD_RE, arabic_key, is_article, latin_key, latin_word
@@ -143,6 +144,35 @@ class _Tables:
         base_glue |= {fold(w) for w in GLUE_EXTRA}
         self.glue_words = frozenset(w for w in _with_clitics(frozenset(base_glue)) if len(w) >= 2)
         self.stopwords = stopwords()
+        # Report texts repeat their words (news vocabulary is Zipfian): what a word may start is
+        # looked up once per distinct word; queries are short and left uncached.
+        self.starts_in_text = lru_cache(maxsize=1 << 18)(partial(self._starts_at, self.text))
+        self.starts_in_query = partial(self._starts_at, self.query)
+
+    def _starts_at(self, table: dict[str, list[_Entry]], w: str) -> tuple | None:
+        """What a name may start at a word folded to `w`: (the table's entries for the word, the
+        glued forms `_glued` finds in it) — or None when no name can start there (most words)."""
+        entries = table.get(w)
+        glued = self._glued(table, w) if len(w) > 4 else ()
+        return (entries, glued) if entries or glued else None
+
+    def _glued(self, table: dict[str, list[_Entry]], w: str) -> tuple[tuple[int, list[_Entry]], ...]:
+        """(k, entries) for each cut of `w` after k letters where a name glued to the word before
+        it may start (حيالصاخور، جنوبالصاخور), in the order they are tried."""
+        splits = []
+        k = w.find("ال", 2)
+        while k != -1 and k <= _MAX_GLUE_PREFIX:
+            if w[:k] in self.glue_words:
+                splits.append(k)
+            k = w.find("ال", k + 1)
+        if w[:2] in self.trigger_heads and w.startswith(self.trigger_glue):
+            splits.extend(len(t) for t in self.trigger_glue if w.startswith(t) and len(w) - len(t) >= 3)
+        out = []
+        for k in splits:
+            entries = [x for x in table.get(w[k:], ()) if not x.clitic]
+            if entries:
+                out.append((k, entries))
+        return tuple(out)
 
 
 #: Folding one word at a time, cached: news vocabulary is Zipfian, so most words are folded once.
@@ -183,41 +213,39 @@ def _extend(entries: list[_Entry], words: list[tuple[int, int, str]], i: int, te
     return None
 
 
-def _find(text: str, table: dict[str, list[_Entry]], tables: _Tables) -> tuple[list[_Candidate], list]:
-    words = [(m.start(), m.end(), _fold_word(m.group())) for m in WORD_RE.finditer(text)]
+def _find(text: str, starts_at, tables: _Tables) -> tuple[list[_Candidate], list]:
+    """Candidate names in `text`; `starts_at` is `tables.starts_in_text` or `starts_in_query`."""
+    surfaces, starts, ends = word_columns(text)
+    ws = list(map(_fold_word, surfaces))
+    words = list(zip(starts, ends, ws))
+    possible = list(map(starts_at, ws))
     found: list[_Candidate] = []
-    i, n = 0, len(words)
-    while i < n:
-        s, e, w = words[i]
+    i = 0
+    for k in compress(range(len(ws)), possible):  # only the words where a name may start
+        if k < i:
+            continue  # inside the name found before
+        entries, glued = possible[k]
         match = None
-        entries = table.get(w)
         if entries:
-            match = _extend(entries, words, i, text)
+            match = _extend(entries, words, k, text)
             if match:
+                s, e, _ = words[k]
                 entry, stop = match
                 start = s + _original_offset(text[s:e], len(entry.clitic))
-                found.append(_Candidate(entry.slug, i, stop, start, words[stop - 1][1], entry.clitic,
+                found.append(_Candidate(entry.slug, k, stop, start, words[stop - 1][1], entry.clitic,
                                         entry.ambiguous, None, entry.kind))
-        if match is None and len(w) > 4:
-            match = _find_glued(text, words, i, table, tables, found)
-        i = match[1] if match else i + 1
+        if match is None and glued:
+            match = _find_glued(text, words, k, glued, found)
+        if match:
+            i = match[1]
     return found, words
 
 
-def _find_glued(text, words, i, table, tables: _Tables, found: list[_Candidate]):
+def _find_glued(text, words, i, glued, found: list[_Candidate]):
     """A name glued to the word before it: حيالصاخور، جنوبالصاخور، حيمساكن هنانو."""
     s, e, w = words[i]
-    splits = []
-    k = w.find("ال", 2)
-    while k != -1 and k <= _MAX_GLUE_PREFIX:
-        if w[:k] in tables.glue_words:
-            splits.append(k)
-        k = w.find("ال", k + 1)
-    if w[:2] in tables.trigger_heads and w.startswith(tables.trigger_glue):
-        splits.extend(len(t) for t in tables.trigger_glue if w.startswith(t) and len(w) - len(t) >= 3)
-    for k in splits:
-        entries = [x for x in table.get(w[k:], ()) if not x.clitic]
-        match = _extend(entries, words, i, text) if entries else None
+    for k, entries in glued:
+        match = _extend(entries, words, i, text)
         if match:
             entry, stop = match
             start = s + _original_offset(text[s:e], k)
@@ -293,7 +321,7 @@ def _confirm(found: list[_Candidate], words, text: str, tables: _Tables, query: 
 def tag(text: str) -> list[PlaceHit]:
     """Every place mention in `text`, in text order, with offsets into `text` itself."""
     tables = _tables()
-    found, words = _find(text, tables.text, tables)
+    found, words = _find(text, tables.starts_in_text, tables)
     return [PlaceHit(c.slug, c.start, c.end) for c in _confirm(found, words, text, tables)]
 
 
@@ -339,7 +367,7 @@ def places_in_query(q: str) -> list[tuple[str, str]]:
     any case, with or without the article (Sakhour, al-sakhur, Halab). Each place once.
     """
     tables = _tables()
-    found, words = _find(q, tables.query, tables)
+    found, words = _find(q, tables.starts_in_query, tables)
     hits = [(c.start, c.slug, q[c.start:c.end]) for c in _confirm(found, words, q, tables, query=True)]
     hits += _latin_in_query(q, tables)
     out: dict[str, str] = {}
