@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 from pyarabic import araby
 
 #: Harakat, tanween, shadda, sukun (U+064B–U+0652) and superscript alef (U+0670).
@@ -55,7 +56,42 @@ def _compat(text: str) -> str:
 
 def fold(text: str) -> str:
     """Full matching form: diacritics out, alef/ya/ta-marbuta folded, digits ASCII, Latin lowercase."""
-    return _compat(text).translate(_FOLD_TABLE).lower()
+    text = _compat(text)
+    if len(text) >= _LONG:
+        return _translate_long(text).lower()
+    return text.translate(_FOLD_TABLE).lower()
+
+
+#: From this length `fold` maps characters with numpy: `str.translate` with a dict costs ~50 ns a
+#: character (a dict lookup and an int object each), numpy a few µs a call (a whole report:
+#: 0.06 → 0.01 ms). Words stay with `translate`.
+_LONG = 256
+
+
+def _fold_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """`_FOLD_TABLE` as arrays over the BMP: the code point each one becomes, and whether it stays."""
+    to = np.arange(0x10000, dtype=np.uint32)
+    keep = np.ones(0x10000, dtype=bool)
+    for cp, new in _FOLD_TABLE.items():
+        if new is None:
+            keep[cp] = False
+        else:
+            to[cp] = ord(new)
+    return to, keep
+
+
+_FOLD_TO, _FOLD_KEEP = _fold_arrays()
+
+
+def _translate_long(text: str) -> str:
+    """`text.translate(_FOLD_TABLE)`, vectorised (the table maps BMP characters to one character
+    or none; other characters, lone surrogates included, pass unchanged, as with `translate`)."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bmp = np.minimum(cps, 0xFFFF)
+    astral = cps > 0xFFFF
+    out = np.where(astral, cps, _FOLD_TO[bmp])
+    keep = _FOLD_KEEP[bmp] | astral
+    return out[keep].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def fold_keep_ta(text: str) -> str:

@@ -144,3 +144,23 @@ def test_lsh_parameters_are_datasketchs_optimum():
 @pytest.mark.parametrize("text", ["قصير جدا", "كلمة " * 5])
 def test_short_texts_get_no_signature(text):
     assert dedup.signature(text) is None
+
+
+def test_signatures_are_datasketchs_minhash_bit_for_bit():
+    """Signatures are stored and compared with the ones computed later: the vectorised MinHash
+    must stay datasketch's affine32 MinHash over crc32 of the 3-grams, value for value."""
+    import zlib
+
+    import numpy as np
+    from datasketch import MinHash
+
+    perms = MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, scheme="affine32").permutations
+    assert all(np.array_equal(x, y) for x, y in zip(perms, dedup.permutations()))
+    # the seeds, an edited copy, and a long text whose 3-grams are hashed in several chunks
+    long_text = " ".join(f"{w}{i}" for i, w in enumerate(BASE.split() * 40))
+    texts = [*SEED_TEXTS, edited_copy_a(BASE), long_text]
+    assert len(dedup.shingles(long_text)) > 2 * dedup._CHUNK
+    for text in texts:
+        m = MinHash(num_perm=dedup.NUM_PERM, permutations=perms, hashfunc=zlib.crc32, scheme="affine32")
+        m.update_batch([g.encode("utf-8") for g in dedup.shingles(text)])
+        assert dedup.signature(text).tolist() == np.asarray(m.hashvalues, dtype=np.uint32).tolist()
