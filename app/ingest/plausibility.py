@@ -2,8 +2,8 @@
 
 An archive must never store mojibake: once "Ø§Ù„" is indexed as if it were text, nobody finds
 the report and nobody notices. Decoding succeeding proves nothing (every byte is valid cp1256), so
-every decoded text passes these checks first. They are cheap (a handful of C-level regex scans),
-because they run on every report, not only on suspicious ones.
+every decoded text passes these checks first. They are cheap (one numpy census of the characters
+and a few C-level regex scans), because they run on every report, not only on suspicious ones.
 
 Checks, in order:
 - control characters, U+FFFD and private-use characters: binary data or a lossy decoder upstream;
@@ -22,6 +22,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import numpy as np
 
 #: Letter frequencies of Arabic news prose (ANT corpus sample, 3.5M letters), for `arabic_fit`.
 _FREQ = {
@@ -87,6 +89,13 @@ def _class_table() -> list[str]:
 
 
 _CLASSES = _class_table()
+#: The classes as small integers for numpy (index into _CLASS_NAMES); code points beyond the BMP
+#: get a class of their own: `str.translate` leaves them as they are, so they count as no class.
+_CLASS_NAMES = "ALFDSBP"
+_OUTSIDE = len(_CLASS_NAMES)
+_CLASS_CODES = np.array([_CLASS_NAMES.index(k) for k in _CLASSES], dtype=np.uint8)
+#: The letters of `_FREQ` all lie in U+0621–U+064A: counted with one bincount over that block.
+_BLOCK = (0x0621, 0x064A)
 #: Arabic and Latin letters glued together: ISO-8859-6 bytes read as cp1256 ("أوçا"), or a Latin
 #: text's capitals read as cp1256 Arabic ("ةlection"). Real text separates the scripts, except for
 #: the one-letter prefixes و ب ل ف ك ("وTwitter") and the tatweel ("لـCNN").
@@ -123,15 +132,40 @@ class Verdict:
         return self.reason is None
 
 
-def arabic_fit(text: str, arabic: int | None = None) -> tuple[float, int]:
+@dataclass(frozen=True)
+class _Census:
+    """What the checks count in a text, from one pass over its code points (numpy): the class of
+    every character (`_class_table`), each Arabic letter of U+0621–U+064A, and the characters of
+    `_LA`. One pass instead of a `str.translate` and 36 `str.count` scans: judge 0.2 → 0.1 ms."""
+
+    classes: dict[str, int]
+    letters: list[int]  # occurrences of chr(_BLOCK[0] + i)
+    latin_range: int  # characters in _LA (Latin letters and Latin-1 accented ones, × ÷ included)
+
+    @classmethod
+    def of(cls, text: str) -> _Census:
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = _CLASS_CODES[np.minimum(cps, 0xFFFF)]
+        codes[cps > 0xFFFF] = _OUTSIDE
+        counts = np.bincount(codes, minlength=_OUTSIDE + 1).tolist()
+        lo, hi = _BLOCK
+        block = cps[(cps >= lo) & (cps <= hi)] - lo
+        letters = np.bincount(block, minlength=hi - lo + 1).tolist()
+        latin = int(np.count_nonzero(((cps | 0x20) >= 0x61) & ((cps | 0x20) <= 0x7A))
+                    + np.count_nonzero((cps >= 0xC0) & (cps <= 0x24F)))
+        return cls(dict(zip(_CLASS_NAMES, counts)), letters, latin)
+
+
+def arabic_fit(text: str, arabic: int | None = None, census: _Census | None = None) -> tuple[float, int]:
     """(mean log2 letter probability, number of Arabic letters); (0.0, 0) when there are none."""
+    census = census or _Census.of(text)
     if arabic is None:
-        arabic = text.translate(_CLASSES).count("A")
+        arabic = census.classes["A"]
     if not arabic:
         return 0.0, 0
     known, total = 0, 0.0
     for c, lp in _LOGP.items():
-        k = text.count(c)
+        k = census.letters[ord(c) - _BLOCK[0]]
         known += k
         total += k * lp
     return (total + (arabic - known) * _RARE) / arabic, arabic
@@ -174,29 +208,32 @@ def judge(text: str, single_byte: bool = False, min_letters: float = 0.2) -> Ver
     """
     if _PRESENTATION.search(text):
         text = unicodedata.normalize("NFKC", text)
-    classes = text.translate(_CLASSES)
-    n = len(classes) - classes.count("S")
+    census = _Census.of(text)
+    classes = census.classes
+    n = len(text) - classes["S"]
     if n == 0:
         return Verdict("no text (only whitespace)", -99.0)
     reason = mojibake(text)  # first: its message names the exact mix-up
     if reason:
         return Verdict(reason, -99.0)
-    bad = classes.count("B")
+    bad = classes["B"]
     if bad > 1 + 0.001 * n:
         kinds = "replacement characters (U+FFFD)" if text.count("\ufffd") > bad / 2 else "control characters"
         return Verdict(f"{bad} {kinds} in {n} characters: binary data or a damaged encoding", -99.0)
-    arabic, latin, foreign = classes.count("A"), classes.count("L"), classes.count("F")
+    arabic, latin, foreign = classes["A"], classes["L"], classes["F"]
     letters = arabic + latin + foreign
     if letters < min_letters * n:
         return Verdict(f"only {100 * letters // n}% of the characters are letters: not text "
                        "(binary data or a wrong encoding?)", -99.0)
-    fit, _ = arabic_fit(text, arabic)
+    fit, _ = arabic_fit(text, arabic, census)
     if foreign > 0.25 * letters:
         return Verdict(f"{100 * foreign // letters}% of the letters are neither Arabic nor Latin "
                        "(a wrong encoding?)", -99.0)
+    words = len(_ARABIC_WORD.findall(text)) if arabic else 0
     if arabic:
-        words = len(_ARABIC_WORD.findall(text))
-        mixed = len(_MIXED_WORD.findall(text))
+        # Every mixed word holds a character of _LA, and matches do not overlap: with few such
+        # characters the count cannot reach the threshold, and the scan is skipped.
+        mixed = len(_MIXED_WORD.findall(text)) if census.latin_range > 0.05 * words else 0
         if mixed > 0.05 * words:  # a wrong code page garbles most words; damage a few
             return Verdict(f"{mixed} words mix Arabic and Latin letters (e.g. «{_sample(text, _MIXED_WORD)}»): "
                            "probably a wrong code page (ISO-8859-6 read as Windows-1256?)", fit)
@@ -218,7 +255,6 @@ def judge(text: str, single_byte: bool = False, min_letters: float = 0.2) -> Ver
                        f"{min_arabic_fit(arabic):.2f}): probably the wrong code page", fit)
     if arabic < 20:
         return Verdict(None, max(fit, -4.6) if arabic else -4.6)  # little or no Arabic: a neutral rank
-    words = len(_ARABIC_WORD.findall(text))
     article = len(_ARTICLE.findall(text)) / words if words else 0.0
     if words >= 40 and article < 0.03 and not _PERSIAN.search(text):
         return Verdict(f"none of {words} Arabic words has the article ال: probably the wrong code page", fit)

@@ -148,3 +148,23 @@ def test_real_arabic_prose_is_judged_plausible():
             assert judge(text[:n]).ok, text[:n]
     # scraped text with sloppy vowel marks and glued prefixes is still prose
     assert judge("قال شاعرا ً وشاعر ُ إن حديثه لـCNN وTwitter كان " * 5).ok
+
+
+def test_the_character_census_counts_what_translate_and_count_would():
+    """`judge` counts character classes and Arabic letters in one numpy pass; the counts must be
+    those of the plain definition (`str.translate` with the class table, `str.count` per letter)."""
+    from app.ingest import plausibility as p
+
+    rng = random.Random(3)
+    seed = sorted(SEEDS.glob("*.txt"))[1].read_text(encoding="utf-8")
+    alphabet = (list(seed[:400]) + list("AZaz×÷ÀÿĀɏ٠۹0 \t\n\x00\x7f\ufffd\ue000\ufdd0\uffff")
+                + ["\U0001F600", "\U00010000", "\ud800", "\u0640", "\u064b", "\u0670"])
+    for n in (0, 1, 50, 3000):
+        for _ in range(10):
+            text = "".join(rng.choice(alphabet) for _ in range(n))
+            census = p._Census.of(text)
+            classes = text.translate(p._CLASSES)
+            assert census.classes == {k: classes.count(k) for k in p._CLASS_NAMES}
+            assert all(census.letters[ord(c) - p._BLOCK[0]] == text.count(c) for c in p._FREQ)
+            assert census.latin_range == sum(1 for c in text if "A" <= c <= "Z" or "a" <= c <= "z"
+                                             or "\u00c0" <= c <= "\u024f")
