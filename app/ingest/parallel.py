@@ -43,9 +43,14 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> Iterator[tuple[T, R]]:
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None, *,
+                pack: Callable[[R], object] | None = None,
+                unpack: Callable[[object], R] | None = None) -> Iterator[tuple[T, R]]:
     """(item, fn(item)) for every item, in input order; `fn` runs in worker processes when the
-    input is large and `workers` > 1. `fn` must be a module-level function (or partial of one)."""
+    input is large and `workers` > 1. `fn` must be a module-level function (or partial of one).
+
+    With workers, a result travels as `pack(result)` (pickled) and arrives as `unpack(...)` of it:
+    a cheaper form to pickle than the result itself (module-level functions too)."""
     workers = default_workers() if workers is None else workers
     it = iter(items)
     head = list(islice(it, POOL_AFTER + 1))
@@ -63,22 +68,27 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = 
                 chunk = list(islice(pending, CHUNK))
                 if not chunk:
                     break
-                in_flight.append((chunk, pool.apply_async(_apply_all, (fn, chunk))))
+                in_flight.append((chunk, pool.apply_async(_apply_all, (fn, chunk, pack))))
             if not in_flight:
                 break
             chunk, result = in_flight.popleft()
-            yield from zip(chunk, result.get())
+            results = result.get()
+            yield from zip(chunk, map(unpack, results) if unpack else results)
 
 
-def _apply_all(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
-    return [fn(x) for x in chunk]
+def _apply_all(fn: Callable[[T], R], chunk: list[T], pack: Callable[[R], object] | None = None) -> list:
+    return [pack(fn(x)) for x in chunk] if pack else [fn(x) for x in chunk]
 
 
 def prepare_in_parallel(prepare: Callable, records: Iterable, now: dt.datetime,
                         passthrough: type, workers: int | None = None) -> Iterator[tuple[object, object]]:
     """(record, prepared) pairs in input order; records of type `passthrough` (refusals from the
-    readers) are returned as they are, without a trip to a worker."""
-    return ordered_map(partial(_prepare_or_pass, prepare, now, passthrough), records, workers)
+    readers) are returned as they are, without a trip to a worker. Prepared reports come back
+    from the workers as plain data (`transfer`), not as pickled ORM objects."""
+    from .transfer import pack, unpack
+
+    return ordered_map(partial(_prepare_or_pass, prepare, now, passthrough), records, workers,
+                       pack=pack, unpack=unpack)
 
 
 def _prepare_or_pass(prepare: Callable, now: dt.datetime, passthrough: type, item):
