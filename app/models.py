@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 
 class Base(DeclarativeBase):
@@ -110,23 +112,28 @@ def new_row(cls: type[Base], values: dict) -> Base:
 
     Why: the declarative constructor fires an instrumented set per attribute, which cost ingest
     0.1 ms per report; a row built here is flushed by a session exactly like a constructed one
-    (an INSERT reads the values from the object's dict — a test checks). Relationships must still
-    be assigned as attributes (`report.places = [...]`): their history is what a flush inserts.
+    (an INSERT reads the values from the object's dict — a test checks). A new report's mentions
+    are attached with `attach_mentions`.
     """
-    obj = _manager(cls).new_instance()
-    obj.__dict__.update(values)
-    return obj
-
-
-def _manager(cls: type[Base]):
-    from sqlalchemy.orm import configure_mappers
-    from sqlalchemy.orm.instrumentation import manager_of_class
-
     manager = _MANAGERS.get(cls)
     if manager is None:
         configure_mappers()  # relationships are instrumented once the mappers are configured
         manager = _MANAGERS[cls] = manager_of_class(cls)
-    return manager
+    obj = manager.new_instance()
+    obj.__dict__.update(values)
+    return obj
 
 
 _MANAGERS: dict[type, object] = {}
+
+
+def attach_mentions(report: Report, key: str, mentions: list[PlaceMention] | list[DateMention]) -> None:
+    """Set a new report's `places` or `dates` without the ORM's collection events (another 0.1 ms
+    per report at ingest). Each mention gets its `report_id` and back reference directly, so a
+    session that adds the report still inserts them, with their report's id (a test checks);
+    `Archive.store` inserts them with Core in any case."""
+    rid = report.__dict__["id"]
+    for m in mentions:
+        m.__dict__["report_id"] = rid
+        m.__dict__["report"] = report
+    set_committed_value(report, key, mentions)

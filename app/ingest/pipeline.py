@@ -16,7 +16,7 @@ from typing import Protocol
 from app.archive import Archive, Grouping, analyse_ahead
 from app.dates.extract import extract as extract_dates
 from app.gazetteer.tagger import summarise, tag
-from app.models import DateMention, PlaceMention, Report, new_row
+from app.models import DateMention, PlaceMention, Report, attach_mentions, new_row
 
 from . import article, dedup
 from .clean import clean, derive_title
@@ -118,10 +118,11 @@ def place_mentions(body: str) -> list[PlaceMention]:
 
 def enrich(report: Report) -> None:
     """Attach what the text says about places and dates (pure functions over the body)."""
-    report.places = place_mentions(report.body)
-    report.dates = [new_row(DateMention, {"start": m.start, "end": m.end, "text": m.text, "date_from": m.date_from,
-                                          "date_to": m.date_to, "precision": m.precision, "relative": m.relative})
-                    for m in extract_dates(report.body, report.published)]
+    attach_mentions(report, "places", place_mentions(report.body))
+    attach_mentions(report, "dates", [
+        new_row(DateMention, {"start": m.start, "end": m.end, "text": m.text, "date_from": m.date_from,
+                              "date_to": m.date_to, "precision": m.precision, "relative": m.relative})
+        for m in extract_dates(report.body, report.published)])
 
 
 class Grouper:

@@ -6,12 +6,13 @@ process (which stores in order, and so bounds ingest) 0.17 ms per report. As pla
 report's attribute dict and one dict per mention) it costs 0.05 ms, and the worker pickles less.
 The main process gets the Report `prepare` made: same attributes (columns, MinHash signature,
 analysis ahead), same mentions, rebuilt with `models.new_row`.
+
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from app.models import DateMention, PlaceMention, Report, new_row
+from app.models import DateMention, PlaceMention, Report, attach_mentions, new_row
 
 #: Attributes that are ORM machinery or rebuilt on arrival, not data.
 _STATE = "_sa_instance_state"
@@ -37,8 +38,8 @@ def unpack(item: object) -> object:
     if not isinstance(item, PackedReport):
         return item
     report = new_row(Report, item.attributes)
-    report.places = [new_row(PlaceMention, m) for m in item.places]
-    report.dates = [new_row(DateMention, m) for m in item.dates]
+    attach_mentions(report, "places", [new_row(PlaceMention, m) for m in item.places])
+    attach_mentions(report, "dates", [new_row(DateMention, m) for m in item.dates])
     return report
 
 
