@@ -31,13 +31,14 @@ import datetime as dt
 import re
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from hijridate import Hijri
 
 from app.arabic.normalise import fold
-from app.arabic.tokenize import word_columns
+from app.arabic.tokenize import WordMemo, word_columns
 
 from . import resolve as R
 
@@ -180,7 +181,8 @@ def _split_glued(w: str) -> list[str] | None:
 
 
 class _Tokens(NamedTuple):
-    """A text's tokens as parallel lists (the i-th token is ws[i], starts[i], ends[i], clitics[i]).
+    """A text's tokens as parallel lists (the i-th token is ws[i], starts[i], ends[i], clitics[i],
+    and the rules that can start on it, rules[i]).
 
     Why lists and not one object per token: most words of a report are no date word and need
     nothing but their place in the sequence, so the lists are built by C-level maps over the
@@ -192,11 +194,14 @@ class _Tokens(NamedTuple):
     starts: list[int]  # offsets into the original text
     ends: list[int]
     clitics: list[str]
+    rules: list[tuple[str, ...]]
 
 
 def _tokens(text: str) -> _Tokens:
     surfaces, starts, ends = word_columns(text)  # = tokenize.spans, without a Span object per word
-    ws = list(map(_plain_word, surfaces))
+    infos = list(map(_WORDS.__getitem__, surfaces))
+    ws = list(map(itemgetter(0), infos))
+    rules = list(map(itemgetter(1), infos))
     starts, ends = list(starts), list(ends)
     clitics = [""] * len(ws)
     if None in ws:
@@ -208,19 +213,23 @@ def _tokens(text: str) -> _Tokens:
             starts[k:k + 1] = [start + p[1] for p in pieces]
             ends[k:k + 1] = [start + p[2] for p in pieces]
             clitics[k:k + 1] = [p[3] for p in pieces]
-    return _Tokens(ws, starts, ends, clitics)
+            rules[k:k + 1] = [_rules_for(p[0]) for p in pieces]
+    return _Tokens(ws, starts, ends, clitics, rules)
 
 
-@lru_cache(maxsize=200_000)
-def _plain_word(surface: str) -> str | None:
-    """The folded word when `surface` is one token covering the whole word with no clitic split
-    off (nearly every word), else None (see `_word_tokens`)."""
+def _plain_word(surface: str) -> tuple[str | None, tuple[str, ...]]:
+    """(the folded word, the rules that can start on it) when `surface` is one token covering the
+    whole word with no clitic split off (nearly every word), else (None, ()) (see `_word_tokens`)."""
     pieces = _word_tokens(surface)
     if len(pieces) == 1:
         w, a, b, clitic = pieces[0]
         if a == 0 and b == len(surface) and not clitic:
-            return w
-    return None
+            return w, _rules_for(w)
+    return None, ()
+
+
+#: Surface word → `_plain_word`, once per distinct word.
+_WORDS = WordMemo(_plain_word)
 
 
 @lru_cache(maxsize=200_000)
@@ -293,7 +302,7 @@ class _Grammar:
     def __init__(self, text: str, published: dt.date | None):
         self.text = text
         self.pub = published
-        self.ws, self.starts, self.ends, self.clitics = _tokens(text)
+        self.ws, self.starts, self.ends, self.clitics, self.rules = _tokens(text)
         self.n = len(self.ws)
         self.blocked: set[int] = set()  # tokens already read as a numeric date
 
@@ -721,7 +730,6 @@ class _Grammar:
         self.blocked = self._numeric(out)
         # Only the words a rule can start on (`_rules_for`) are tried: most words of any text are
         # none, and the rest are mostly في and من, which would go through every rule for nothing.
-        self.rules = list(map(_rules_for, self.ws))
         i = 0
         for k in compress(range(self.n), self.rules):
             if k < i or k in self.blocked:

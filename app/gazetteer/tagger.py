@@ -25,12 +25,13 @@ How a name is recognised (rules the tests pin down):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 
 from app.arabic.normalise import fold
 from app.arabic.stopwords import stopwords
-from app.arabic.tokenize import word_columns
+from app.arabic.tokenize import WordMemo, word_columns
 
 from .load import places
 from .names import LATIN_WORD_RE, arabic_key, is_article, latin_key, latin_word
@@ -144,10 +145,18 @@ class _Tables:
         base_glue |= {fold(w) for w in GLUE_EXTRA}
         self.glue_words = frozenset(w for w in _with_clitics(frozenset(base_glue)) if len(w) >= 2)
         self.stopwords = stopwords()
-        # Report texts repeat their words (news vocabulary is Zipfian): what a word may start is
-        # looked up once per distinct word; queries are short and left uncached.
-        self.starts_in_text = lru_cache(maxsize=1 << 18)(partial(self._starts_at, self.text))
-        self.starts_in_query = partial(self._starts_at, self.query)
+        # Report texts repeat their words (news vocabulary is Zipfian): a word's folded form and
+        # what a name may start there are found once per distinct word; queries are short and
+        # left uncached.
+        self.text_words = WordMemo(self._text_word)
+
+    def _text_word(self, surface: str) -> tuple[str, tuple | None]:
+        w = fold(surface)
+        return w, self._starts_at(self.text, w)
+
+    def query_word(self, surface: str) -> tuple[str, tuple | None]:
+        w = fold(surface)
+        return w, self._starts_at(self.query, w)
 
     def _starts_at(self, table: dict[str, list[_Entry]], w: str) -> tuple | None:
         """What a name may start at a word folded to `w`: (the table's entries for the word, the
@@ -173,10 +182,6 @@ class _Tables:
             if entries:
                 out.append((k, entries))
         return tuple(out)
-
-
-#: Folding one word at a time, cached: news vocabulary is Zipfian, so most words are folded once.
-_fold_word = lru_cache(maxsize=1 << 18)(fold)
 
 
 @lru_cache(maxsize=1)
@@ -213,12 +218,14 @@ def _extend(entries: list[_Entry], words: list[tuple[int, int, str]], i: int, te
     return None
 
 
-def _find(text: str, starts_at, tables: _Tables) -> tuple[list[_Candidate], list]:
-    """Candidate names in `text`; `starts_at` is `tables.starts_in_text` or `starts_in_query`."""
+def _find(text: str, word, tables: _Tables) -> tuple[list[_Candidate], list]:
+    """Candidate names in `text`; `word(surface)` is (folded form, what a name may start there):
+    `tables.text_words.__getitem__` or `tables.query_word`."""
     surfaces, starts, ends = word_columns(text)
-    ws = list(map(_fold_word, surfaces))
+    infos = list(map(word, surfaces))
+    ws = list(map(itemgetter(0), infos))
     words = list(zip(starts, ends, ws))
-    possible = list(map(starts_at, ws))
+    possible = list(map(itemgetter(1), infos))
     found: list[_Candidate] = []
     i = 0
     for k in compress(range(len(ws)), possible):  # only the words where a name may start
@@ -321,7 +328,7 @@ def _confirm(found: list[_Candidate], words, text: str, tables: _Tables, query: 
 def tag(text: str) -> list[PlaceHit]:
     """Every place mention in `text`, in text order, with offsets into `text` itself."""
     tables = _tables()
-    found, words = _find(text, tables.starts_in_text, tables)
+    found, words = _find(text, tables.text_words.__getitem__, tables)
     return [PlaceHit(c.slug, c.start, c.end) for c in _confirm(found, words, text, tables)]
 
 
@@ -367,7 +374,7 @@ def places_in_query(q: str) -> list[tuple[str, str]]:
     any case, with or without the article (Sakhour, al-sakhur, Halab). Each place once.
     """
     tables = _tables()
-    found, words = _find(q, tables.starts_in_query, tables)
+    found, words = _find(q, tables.query_word, tables)
     hits = [(c.start, c.slug, q[c.start:c.end]) for c in _confirm(found, words, q, tables, query=True)]
     hits += _latin_in_query(q, tables)
     out: dict[str, str] = {}
