@@ -142,7 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parts", action="store_true", help="also time each part alone")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile: print the top N functions")
     ap.add_argument("--rounds", type=int, default=1, help="time prepare this many times (best is printed)")
+    ap.add_argument("--ahead", action="store_true",
+                    help="include the index-term analysis ahead (what the workers add when storing)")
     args = ap.parse_args(argv)
+    if args.ahead:  # an empty archive's schema, as `ingest` sets it before its workers fork
+        import tempfile
+
+        from app.archive import Archive
+        from app.config import Settings
+
+        scratch = tempfile.mkdtemp(prefix="sijill-prepare-")
+        pipeline._ahead_schema = Archive(Settings(data_dir=Path(scratch))).index.open().schema
 
     recs = records(args.size, args.records)
     prepare = pipeline.prepare

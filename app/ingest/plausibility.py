@@ -141,6 +141,8 @@ class _Census:
     classes: dict[str, int]
     letters: list[int]  # occurrences of chr(_BLOCK[0] + i)
     latin_range: int  # characters in _LA (Latin letters and Latin-1 accented ones, × ÷ included)
+    words: int  # = len(_ARABIC_WORD.findall(text))
+    articles: int  # = len(_ARTICLE.findall(text))
 
     @classmethod
     def of(cls, text: str) -> _Census:
@@ -149,11 +151,33 @@ class _Census:
         codes[cps > 0xFFFF] = _OUTSIDE
         counts = np.bincount(codes, minlength=_OUTSIDE + 1).tolist()
         lo, hi = _BLOCK
-        block = cps[(cps >= lo) & (cps <= hi)] - lo
-        letters = np.bincount(block, minlength=hi - lo + 1).tolist()
-        latin = int(np.count_nonzero(((cps | 0x20) >= 0x61) & ((cps | 0x20) <= 0x7A))
-                    + np.count_nonzero((cps >= 0xC0) & (cps <= 0x24F)))
-        return cls(dict(zip(_CLASS_NAMES, counts)), letters, latin)
+        low = np.bincount(np.minimum(cps, hi + 1), minlength=hi + 2)  # every code point up to the block
+        latin = int(low[0x41:0x5B].sum() + low[0x61:0x7B].sum() + low[0xC0:0x250].sum())
+        words, articles = _words_and_articles(cps)
+        return cls(dict(zip(_CLASS_NAMES, counts)), low[lo:hi + 1].tolist(), latin, words, articles)
+
+
+_ALEF, _LAM = 0x0627, 0x0644
+_ARTICLE_PREFIX = np.zeros(_BLOCK[1] + 1, dtype=bool)  # و ف ب ك ل, by code point
+_ARTICLE_PREFIX[[ord(c) for c in "وفبكل"]] = True
+
+
+def _words_and_articles(cps: np.ndarray) -> tuple[int, int]:
+    """The counts of `_ARABIC_WORD` and `_ARTICLE` matches, from the runs of U+0621–U+064A letters.
+
+    A word is a run of two or more. An article match starts where a run starts (its lookbehind
+    wants no such letter before it, and all its letters are in the range), so there is at most one
+    per run: the run begins with [وفبكل]ال, ال or لل and goes on for at least one more letter.
+    """
+    pad = np.zeros(len(cps) + 4, dtype=np.uint32)
+    pad[1:len(cps) + 1] = cps
+    run = (pad >= 0x0621) & (pad <= 0x064A)
+    starts = np.flatnonzero(run[1:-3] & ~run[:-4]) + 1  # indices into pad
+    words = int(np.count_nonzero(run[starts + 1]))
+    c0, c1, c2 = pad[starts], pad[starts + 1], pad[starts + 2]
+    article = ((_ARTICLE_PREFIX[c0] & (c1 == _ALEF) & (c2 == _LAM) & run[starts + 3])
+               | (((c0 == _ALEF) | (c0 == _LAM)) & (c1 == _LAM) & run[starts + 2]))
+    return words, int(np.count_nonzero(article))
 
 
 def arabic_fit(text: str, arabic: int | None = None, census: _Census | None = None) -> tuple[float, int]:
@@ -229,7 +253,7 @@ def judge(text: str, single_byte: bool = False, min_letters: float = 0.2) -> Ver
     if foreign > 0.25 * letters:
         return Verdict(f"{100 * foreign // letters}% of the letters are neither Arabic nor Latin "
                        "(a wrong encoding?)", -99.0)
-    words = len(_ARABIC_WORD.findall(text)) if arabic else 0
+    words = census.words
     if arabic:
         # Every mixed word holds a character of _LA, and matches do not overlap: with few such
         # characters the count cannot reach the threshold, and the scan is skipped.
@@ -255,7 +279,7 @@ def judge(text: str, single_byte: bool = False, min_letters: float = 0.2) -> Ver
                        f"{min_arabic_fit(arabic):.2f}): probably the wrong code page", fit)
     if arabic < 20:
         return Verdict(None, max(fit, -4.6) if arabic else -4.6)  # little or no Arabic: a neutral rank
-    article = len(_ARTICLE.findall(text)) / words if words else 0.0
+    article = census.articles / words if words else 0.0
     if words >= 40 and article < 0.03 and not _PERSIAN.search(text):
         return Verdict(f"none of {words} Arabic words has the article ال: probably the wrong code page", fit)
     return Verdict(None, fit + 2.0 * article)

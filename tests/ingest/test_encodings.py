@@ -158,7 +158,7 @@ def test_the_character_census_counts_what_translate_and_count_would():
     rng = random.Random(3)
     seed = sorted(SEEDS.glob("*.txt"))[1].read_text(encoding="utf-8")
     alphabet = (list(seed[:400]) + list("AZaz×÷ÀÿĀɏ٠۹0 \t\n\x00\x7f\ufffd\ue000\ufdd0\uffff")
-                + ["\U0001F600", "\U00010000", "\ud800", "\u0640", "\u064b", "\u0670"])
+                + ["ال", "لل", "وال", "لال", "فلل"] * 20 + ["\U0001F600", "\U00010000", "\ud800", "\u0640", "\u064b", "\u0670"])
     for n in (0, 1, 50, 3000):
         for _ in range(10):
             text = "".join(rng.choice(alphabet) for _ in range(n))
@@ -168,3 +168,5 @@ def test_the_character_census_counts_what_translate_and_count_would():
             assert all(census.letters[ord(c) - p._BLOCK[0]] == text.count(c) for c in p._FREQ)
             assert census.latin_range == sum(1 for c in text if "A" <= c <= "Z" or "a" <= c <= "z"
                                              or "\u00c0" <= c <= "\u024f")
+            assert census.words == len(p._ARABIC_WORD.findall(text))
+            assert census.articles == len(p._ARTICLE.findall(text))
