@@ -5,7 +5,8 @@ import re
 
 # Lines a scraper leaves where an advert or a "related" box was.
 _DEBRIS_LINE = re.compile(r"^\s*(?:Ad|AD|Advertisement|إعلان|مرتبط|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة)\s*$")
-_TRAILING_RELATED = re.compile(r"\s*(?:مرتبط|اقرأ أيضا|اقرأ أيضاً)\s*$")
+_RELATED = ("مرتبط", "اقرأ أيضا", "اقرأ أيضاً")
+_TRAILING_RELATED = re.compile(rf"\s*(?:{'|'.join(_RELATED)})\s*$")
 _SENTENCE_END = re.compile(r"[.!?؟؛\n]")
 
 
@@ -14,8 +15,12 @@ def clean(text: str) -> str:
     lines = [ln.rstrip() for ln in text.split("\n")]
     lines = [ln for ln in lines if not _DEBRIS_LINE.match(ln)]
     out = "\n".join(lines).strip()
-    out = _TRAILING_RELATED.sub("", out)
-    out = re.sub(r"\n{3,}", "\n\n", out)
+    # Both substitutions are tried only where they can apply: each scan of a whole report for a
+    # pattern that starts with \s* cost more than the rest of cleaning.
+    if out.endswith(_RELATED):  # stripped: a trailing match must end the text
+        out = _TRAILING_RELATED.sub("", out)
+    if "\n\n\n" in out:
+        out = re.sub(r"\n{3,}", "\n\n", out)
     return out.strip()
 
 

@@ -128,6 +128,10 @@ def test_cli_check_exit_status(settings, seed_ids, monkeypatch):
 def test_clean_removes_scraper_debris_and_keeps_paragraphs():
     text = "الفقرة الأولى.\nAd\n\nالفقرة الثانية.\n\n\n\nمرتبط"
     assert clean(text) == "الفقرة الأولى.\n\nالفقرة الثانية."
+    # a trailing "read also" (with tanween, or glued to the text) goes; one that starts the text stays
+    assert clean("نص التقرير.  \n اقرأ أيضاً \n") == "نص التقرير."
+    assert clean("نص التقرير.مرتبط") == "نص التقرير."
+    assert clean("مرتبط بما سبق.\n\n\nنص") == "مرتبط بما سبق.\n\nنص"
 
 
 def test_title_is_first_sentence_cut_at_a_word():
