@@ -24,8 +24,10 @@ T = TypeVar("T")
 
 #: Records after which a pool pays for its start-up (≈ 0.1 s per fork on a loaded machine).
 POOL_AFTER = 64
-#: Records sent to a worker at a time (amortises pickling round trips).
-CHUNK = 8
+#: Records sent to a worker at a time (amortises pickling round trips and the pool's handler threads
+#: in the main process, which wake up for every result: measured 0.05 → 0.01 ms of main-process CPU
+#: per record from 8 to 32).
+CHUNK = 32
 #: Records prepared ahead of the main process: two stored batches, so the workers keep working
 #: while the main process writes a batch to the database and the index, and the next batch is
 #: ready when it is done (with one batch, the main process waited a third of the time; bounds memory too).
