@@ -37,13 +37,15 @@ def ingest(
     the good reports of the same run are still added. Exit status 1 when anything was refused.
     """
     from app.archive import ArchivePeek
+    from app.ingest.collector import fewer_collections
     from app.ingest.pipeline import ingest as run_ingest
 
     settings = get_settings()
     archive = None if dry_run else _archive()
     lookup = ArchivePeek(settings) if dry_run else None
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed}"),
-                  TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as progress:
+    with fewer_collections(), Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                                       TextColumn("{task.completed}"), TimeElapsedColumn(), console=console,
+                                       transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("ingesting", total=None)
         summary = run_ingest(archive, paths, max_bytes=settings.max_report_bytes, dry_run=dry_run, lookup=lookup,
                              progress=lambda origin: progress.update(task, advance=1, description=origin[-60:]))

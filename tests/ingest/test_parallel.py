@@ -141,3 +141,22 @@ def test_a_prepared_report_is_stored_by_an_orm_session_as_by_the_archive(setting
                    [(p.place_slug, p.count, p.first_pos) for p in r.places]
             assert [(d.start, d.text, d.date_from, d.precision) for d in got.dates] == \
                    sorted((d.start, d.text, d.date_from, d.precision) for d in r.dates)
+
+
+def test_ingest_collector_thresholds_hold_in_the_block_and_in_forked_workers_only():
+    import gc
+
+    from app.ingest.collector import INGEST_THRESHOLDS, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == INGEST_THRESHOLDS
+        seen = {r for _, r in ordered_map(_thresholds, range(200), workers=2)}
+        assert seen == {INGEST_THRESHOLDS}
+    assert gc.get_threshold() == before
+
+
+def _thresholds(_: int) -> tuple[int, int, int]:
+    import gc
+
+    return gc.get_threshold()
