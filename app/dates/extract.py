@@ -30,8 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -205,7 +205,7 @@ def _tokens(text: str) -> _Tokens:
     starts, ends = list(starts), list(ends)
     clitics = [""] * len(ws)
     if None in ws:
-        at = [k for k, w in enumerate(ws) if w is None]
+        at = list(compress(range(len(ws)), map(is_, ws, repeat(None))))
         for k in reversed(at):  # splice from the end, so the indices before k stay valid
             start = starts[k]
             pieces = _word_tokens(surfaces[k])
