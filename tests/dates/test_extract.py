@@ -449,3 +449,29 @@ def test_an_explicit_year_after_a_relative_one_wins():
     assert rows(extract("خلال بداية العام المقبل 2019 و العام المقبل 2019", THU)) == [
         ("بداية العام المقبل 2019", D(2019, 1, 1), D(2019, 4, 30), "part", False),
         ("العام المقبل 2019", D(2019, 1, 1), D(2019, 12, 31), "year", False)]
+
+
+def test_rules_are_tried_only_on_words_they_can_start_on(monkeypatch):
+    """`RULE_STARTS` says which words each rule can start on, so that the others are skipped; a
+    rule that started on another word would be missed. Random texts of the grammar's words must
+    give the same mentions as trying every rule on every word of the grammar and number."""
+    import random
+
+    from app.dates import extract as x
+
+    rng = random.Random(11)
+    vocabulary = sorted(x.KNOWN) + ["15", "3", "2016", "1437", "31", "قتيلا", "غارة", "المدينة", "وفي", "بالعام"]
+    separators = [" ", " ", " ", "/", "، ", ". ", " - "]
+    texts = ["".join(rng.choice(vocabulary) + rng.choice(separators) for _ in range(40)) for _ in range(400)]
+    published = dt.date(2016, 12, 5)
+
+    def run() -> list[list[tuple]]:
+        x._WORDS.clear()
+        return [rows(extract(t, published)) for t in texts]
+
+    dispatched = run()
+    monkeypatch.setattr(x, "_rules_for", lambda w: x._ALL_RULES if w in x.KNOWN or w.isdigit() else ())
+    everywhere = run()
+    x._WORDS.clear()
+    assert dispatched == everywhere
+    assert sum(map(len, dispatched)) > 1000  # the texts do hold dates
