@@ -172,7 +172,13 @@ def _fold_mapped(surface: str) -> tuple[str, list[int]]:
 _FOLD_CHAR = WordMemo(fold)
 
 
+#: The first three letters of the pieces: a word that starts otherwise is no glued date word.
+_GLUE_HEADS = {g[:3] for g in GLUE}
+
+
 def _split_glued(w: str) -> list[str] | None:
+    if w[:3] not in _GLUE_HEADS:
+        return None  # every cut below wants w[:i] in GLUE for an i ≥ 3
     for i in range(3, len(w) - 2):
         a, b = w[:i], w[i:]
         if a in GLUE and b in GLUE:
@@ -251,8 +257,10 @@ def _word_tokens(surface: str) -> tuple[tuple[str, int, int, str], ...]:
         return ((w, 0, len(surface), ""),)
     clitic = ""
     for c in CLITICS:
+        if not w.startswith(c):
+            continue
         rest = w[len(c):]
-        if w.startswith(c) and len(rest) >= 2 and rest != "اب" and (  # باب is a door, not ب+آب
+        if len(rest) >= 2 and rest != "اب" and (  # باب is a door, not ب+آب
                 rest in KNOWN or _split_glued(rest)):
             clitic, w, pos = c, rest, pos[len(c):]
             break
@@ -295,12 +303,15 @@ RULE_STARTS = (
 _ALL_RULES = tuple(name for name, _ in RULE_STARTS)
 
 
-@lru_cache(maxsize=200_000)
+_RULES_BY_WORD = {w: tuple(name for name, words in RULE_STARTS if w in words)
+                  for _, words in RULE_STARTS for w in words}
+
+
 def _rules_for(w: str) -> tuple[str, ...]:
     """The rules that can match starting on the folded word `w` (empty: none can)."""
     if w.isdigit():
         return _ALL_RULES
-    return tuple(name for name, words in RULE_STARTS if w in words)
+    return _RULES_BY_WORD.get(w, ())
 
 
 class _Grammar:
