@@ -141,6 +141,7 @@ KNOWN = (set(MONTHS) | {"كانون", "تشرين", "الاول", "الثاني"
 GLUE = {w for w in set(MONTHS) | {"كانون", "تشرين", "الاول", "الثاني"} | set(WEEKDAYS)
         | set(MODIFIERS) | {"اليوم", "امس"} if len(w) >= 3 and w != "ماي"}
 CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+_CLITIC_LETTERS = frozenset(c[0] for c in CLITICS)
 
 _TIGHT = re.compile(r"[ \t\u00a0/()\[\]\-–—_\u200b-\u200f\u061c]*")
 _SENTENCE_END = re.compile(r"[.!?؟؛;:\n«»\"]")
@@ -256,7 +257,7 @@ def _word_tokens(surface: str) -> tuple[tuple[str, int, int, str], ...]:
     if w in KNOWN or w.isdigit():
         return ((w, 0, len(surface), ""),)
     clitic = ""
-    for c in CLITICS:
+    for c in CLITICS if w[0] in _CLITIC_LETTERS else ():
         if not w.startswith(c):
             continue
         rest = w[len(c):]
