@@ -21,6 +21,7 @@ from app.search.service import SearchService
 from app import __version__
 
 from . import api, dates, docs, export, feeds, pages
+from .facets import place_facet, timeline_figure
 from .caching import ArchiveVersions, ConditionalGet
 from .security import HEADERS as SECURITY_HEADERS
 from .security import ReadOnlySurface, SecurityHeaders
@@ -97,6 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # One digit system in the interface: Arabic-Indic, as the date labels (app.dates.hijri) write them.
     templates.env.filters["num"] = arabic_digits
     templates.env.globals["page_numbers"] = page_numbers
+    # The sidebar's links (a timeline bar, a place) are built in Python: see facets.py.
+    templates.env.globals["timeline_figure"] = timeline_figure
+    templates.env.globals["place_facet"] = place_facet
     app.state.templates = templates
 
     @app.exception_handler(ParamError)
