@@ -147,3 +147,23 @@ def histogram_days(owners: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     for bucket, count in zip(buckets, np.cumsum(diff[:n]).tolist()):
         bucket.count = int(count)
     return buckets, unit
+
+
+def histogram_day_counts(days: np.ndarray, counts: np.ndarray) -> tuple[list[Bucket], str]:
+    """`histogram` of one-day ranges given as (day number, reports) counts, days ascending — the
+    publication-date timeline: each report lands in exactly one bucket, so its buckets are sums of
+    day counts, added with numpy rather than one bisect per day (a results page at 100k reports
+    has a couple of thousand distinct days)."""
+    days = np.asarray(days, dtype=np.int64)
+    if not len(days):
+        return [], "day"
+    first = EPOCH + dt.timedelta(days=int(days[0]))
+    last = EPOCH + dt.timedelta(days=int(days[-1]))
+    unit = choose_unit(first, last)
+    buckets = empty_buckets(first, last, unit)
+    starts = np.array([day_number(b.start) for b in buckets], dtype=np.int64)
+    which = np.searchsorted(starts, days, side="right") - 1
+    sums = np.bincount(which, weights=np.asarray(counts, dtype=np.float64), minlength=len(buckets))
+    for bucket, n in zip(buckets, sums.astype(np.int64).tolist()):
+        bucket.count = n
+    return buckets, unit

@@ -298,9 +298,11 @@ class SearchService:
         if ranked and offset < WINDOW:
             # Near-duplicates must not crowd the first pages: rank a window, demote later copies of
             # a story below the first copy of every other story (`ranking.demote_duplicates`).
-            result = self.backend.search(self.request_for(p, parsed, offset=0,
+            result = self.backend.search(self.request_for(p, parsed, offset=0, group_keys=True,
                                                           limit=max(offset + p.per_page, WINDOW)))
-            groups = self._groups(result.ids)
+            # The backend's group keys (index columns) when it has them; else the database's.
+            groups = (dict(zip(result.ids, result.group_keys)) if result.group_keys is not None
+                      else self._groups(result.ids))
             order = demote_duplicates(list(zip(result.ids, result.scores)), lambda hit: groups.get(hit[0]))
             page_ids = order[offset:offset + p.per_page]
             result.ids, result.scores = [i for i, _ in page_ids], [sc for _, sc in page_ids]
@@ -315,6 +317,8 @@ class SearchService:
                                           key=lambda c: (-c.count, c.value))}
         if p.date_field == "mentioned":
             histogram, unit = result.mentioned_histogram, result.mentioned_unit
+        elif result.published_histogram is not None:
+            histogram, unit = result.published_histogram, result.published_unit
         else:
             histogram, unit = day_histogram(result.day_counts)
         if parsed.query is not None and p.effective_sort == "relevance":

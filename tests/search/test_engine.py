@@ -210,6 +210,26 @@ def test_date_orders_put_undated_last(built, sort):
     assert res.scores == [None] * len(res.ids)
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_orders_break_ties_by_indexing_order(built, sort):
+    """Same date: newest shows the most recently indexed first, oldest the first indexed; the
+    first k of any page size are the first k of the whole order."""
+    ix, live = built
+    by_id = {d.id: d for d in live}
+    docnum = {rid: n for n, rid in enumerate(ix.generation().ids()) if rid in by_id}
+    sign = -1 if sort == "newest" else 1
+
+    def key(rid):
+        d = by_id[rid].published
+        return (d is None, sign * d.toordinal() if d else 0, sign * docnum[rid])
+
+    want = sorted(by_id, key=key)
+    for q in (None, parse("حلب").query):
+        expect = [i for i in want if q is None or i in _whoosh_scores(ix, q)]
+        for k in (1, 3, 10, len(expect)):
+            assert ix.search(SearchRequest(query=q, sort=sort, offset=0, limit=k)).ids == expect[:k]
+
+
 def test_browse_pages_partition_the_archive(built):
     ix, live = built
     seen = []
