@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from app.arabic.normalise import fold, fold_keep_ta
+from app.arabic.normalise import TASHKEEL, TATWEEL, fold, fold_keep_ta
 from app.arabic.stem import stem_variants
 from app.arabic.tokenize import WORD_RE
 
@@ -40,6 +40,9 @@ def containment_key(stem: str) -> str:
     ي/ت/ن (derived forms: ينتظر → انتظر), so that first ا is left out."""
     c = stem.translate(_CANON)
     return c[1:] if c.startswith("ا") else c
+
+
+_KEYS_PATTERN = object()  # its slot in a matcher's cache (no word is this object)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,13 @@ class WordMatcher:
     def __bool__(self) -> bool:
         return bool(self.stems or self.surfaces or self.prefixes)
 
+    def keys_pattern(self) -> re.Pattern:
+        """`_keys_pattern` of this matcher's keys (compiled once per matcher)."""
+        rx = self._cache.get(_KEYS_PATTERN)
+        if rx is None:
+            rx = self._cache[_KEYS_PATTERN] = _keys_pattern(self._keys)
+        return rx
+
     def _matches_one(self, folded: str, keep_ta: str) -> bool:
         if folded in self.surfaces:
             return True
@@ -109,11 +119,82 @@ class WordMatcher:
         return False
 
 
+def _word_char(c: str) -> bool:
+    """What a word can be made of (`WORD_RE`'s alternatives: letters, digits, marks) and a little
+    more: a run of these characters starts and ends with the words it contains."""
+    return c.isalnum() or c == "_" or c in _MARKS
+
+
+_MARKS = frozenset(TASHKEEL | {TATWEEL})
+#: The characters whose folding `_letters` knows: Latin, Arabic, punctuation, spaces.
+_KNOWN = [(0x0000, 0x024F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0x2000, 0x206F)]
+
+
+@lru_cache(maxsize=1)
+def _letters() -> tuple[re.Pattern, dict[str, str], str]:
+    """What folding (`fold`, then `_CANON`) does to each single known character: (a pattern
+    finding any character it does not map to at most one character — or that is not known at
+    all —, for each folded letter the characters folding to it, the characters it removes).
+    Built once from `fold` itself, so it cannot disagree with it."""
+    to: dict[str, list[str]] = {}
+    removed, simple = [], []
+    for lo, hi in _KNOWN:
+        for cp in range(lo, hi + 1):
+            c = chr(cp)
+            image = fold(c).translate(_CANON)
+            if len(image) > 1:
+                continue
+            simple.append(c)
+            if image:
+                to.setdefault(image, []).append(c)
+            else:
+                removed.append(c)
+    other = re.compile("[^" + "".join(re.escape(c) for c in simple) + "]")
+    return other, {k: "".join(v) for k, v in to.items()}, "".join(removed)
+
+
+def _keys_pattern(keys: tuple[str, ...]) -> re.Pattern:
+    """Any of `keys` as it can be written in a text of known characters: each folded letter as
+    the characters folding to it, with characters folding to nothing (diacritics) between them."""
+    _, to, removed = _letters()
+    between = "[" + re.escape(removed) + "]*"
+    def letter(c: str) -> str:
+        return "[" + re.escape(to[c]) + "]" if c in to else "(?!)"
+    return re.compile("|".join(between.join(letter(c) for c in k) for k in sorted(keys, key=len)))
+
+
 def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` that `matcher` matches, in order.
+
+    Only words containing one of the matcher's keys can match (`WordMatcher.may_contain_match`),
+    so the keys are looked for in the text as a whole (one regular expression, `_keys_pattern`,
+    run in C) and only the words around them are tested — rather than every word of a report's
+    body, most of them words of no query. A text with characters whose folding the pattern does
+    not know (other scripts, presentation forms) is tokenised word by word instead."""
     if not matcher:
         return []
     matches = matcher.matches
-    return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
+    keys = matcher._keys
+    if not keys or not all(keys) or _letters()[0].search(text):
+        # an empty key is in every word; unknown characters: word by word
+        return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
+    found: dict[int, int] = {}
+    covered = -1
+    for k in matcher.keys_pattern().finditer(text):
+        i = k.start()
+        if i < covered:
+            continue  # inside the word found last
+        # The word around position i: back to the start of its run of word characters
+        # (tokenising from there gives the words a scan of the whole text gives), then on.
+        s = i
+        while s > 0 and _word_char(text[s - 1]):
+            s -= 1
+        for m in WORD_RE.finditer(text, s):
+            if m.end() > i:
+                if m.start() <= i:
+                    found[m.start()] = covered = m.end()
+                break
+    return [(a, b) for a, b in sorted(found.items()) if matches(text[a:b])]
 
 
 def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start_index: int = 0) -> tuple[Markup, int]:
@@ -122,10 +203,15 @@ def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start
     With `id_prefix`, marks get ids `{prefix}{n}` (n counting from start_index + 1) so a page can
     link to the first match.
     """
+    return _marked(text, match_spans(text, matcher), id_prefix, start_index)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], id_prefix: str | None = None,
+            start_index: int = 0) -> tuple[Markup, int]:
     out: list[str] = []
     pos = 0
     n = start_index
-    for start, end in match_spans(text, matcher):
+    for start, end in spans:
         out.append(str(escape(text[pos:start])))
         n += 1
         attr = f' id="{id_prefix}{n}"' if id_prefix else ""
@@ -151,30 +237,58 @@ def _trim(text: str, start: int, end: int, focus: int, limit: int) -> tuple[int,
     return lo, hi
 
 
+#: What ends a sentence (`_SENTENCE`): a sentence starts after the last of these before it.
+_SENTENCE_ENDS = ".!?؟؛\n"
+
+
+def _sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """The sentence (as `_SENTENCE.finditer` cuts the text) containing the word at `pos`."""
+    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_ENDS) + 1
+    return start, _SENTENCE.match(text, start).end()
+
+
+def _cut_inside_a_word(text: str, i: int) -> bool:
+    return 0 < i < len(text) and _word_char(text[i - 1]) and _word_char(text[i])
+
+
 def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passages: int = 2) -> Markup:
-    """The best one or two sentences for the query, about `limit` chars, with matches marked."""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    if not sentences:
-        return Markup("")
+    """The best one or two sentences for the query, about `limit` chars, with matches marked.
+
+    Sentences are ranked by the distinct query words they contain, then by matches, then by
+    position. Only the sentences around the matches are looked at (a report's body has dozens).
+    """
     hits = match_spans(text, matcher)
-    scored = []
-    for i, (s, e) in enumerate(sentences):
-        inside = [h for h in hits if s <= h[0] < e]
-        distinct = len({fold(text[a:b]) for a, b in inside})
-        scored.append((distinct, len(inside), -i, s, e, inside[0][0] if inside else s))
-    scored.sort(reverse=True)
-    if not scored[0][0]:
-        chosen = [scored_by_order for scored_by_order in sorted(scored, key=lambda t: -t[2])[:1]]
-    else:
-        chosen = [t for t in scored[:passages] if t[0]]
+    if hits:
+        found: dict[int, tuple[int, list[tuple[int, int]]]] = {}
+        for h in hits:
+            s = h[0]
+            for start, (end, inside) in found.items():
+                if start <= s < end:
+                    inside.append(h)
+                    break
+            else:
+                start, end = _sentence_at(text, s)
+                found[start] = (end, [h])
+        scored = [(len({fold(text[a:b]) for a, b in inside}), len(inside), -s, s, e, inside[0][0])
+                  for s, (e, inside) in found.items()]
+        scored.sort(reverse=True)
+        chosen = scored[:passages]
         chosen.sort(key=lambda t: -t[2])
+    else:
+        first = next((m for m in _SENTENCE.finditer(text) if m.group().strip()), None)
+        if first is None:
+            return Markup("")
+        chosen = [(0, 0, 0, first.start(), first.end(), first.start())]
     budget = limit // len(chosen) if len(chosen) > 1 else limit
     pieces: list[str] = []
     for k, (_, _, _, s, e, focus) in enumerate(chosen):
         while s < e and text[s].isspace():
             s += 1
         lo, hi = _trim(text, s, e, focus, budget)
-        html, _ = mark(text[lo:hi], matcher)
+        if _cut_inside_a_word(text, lo) or _cut_inside_a_word(text, hi):
+            html, _ = mark(text[lo:hi], matcher)  # the cut word's part is a word of its own
+        else:
+            html, _ = _marked(text[lo:hi], [(a - lo, b - lo) for a, b in hits if lo <= a and b <= hi])
         piece = str(html).strip()
         if lo > s or (k == 0 and s > 0):
             piece = "… " + piece
