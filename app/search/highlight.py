@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup, escape
 
 from app.arabic.normalise import TASHKEEL, TATWEEL, fold, fold_keep_ta
@@ -40,9 +41,6 @@ def containment_key(stem: str) -> str:
     ي/ت/ن (derived forms: ينتظر → انتظر), so that first ا is left out."""
     c = stem.translate(_CANON)
     return c[1:] if c.startswith("ا") else c
-
-
-_KEYS_PATTERN = object()  # its slot in a matcher's cache (no word is this object)
 
 
 @dataclass(frozen=True)
@@ -79,13 +77,6 @@ class WordMatcher:
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.surfaces or self.prefixes)
-
-    def keys_pattern(self) -> re.Pattern:
-        """`_keys_pattern` of this matcher's keys (compiled once per matcher)."""
-        rx = self._cache.get(_KEYS_PATTERN)
-        if rx is None:
-            rx = self._cache[_KEYS_PATTERN] = _keys_pattern(self._keys)
-        return rx
 
     def _matches_one(self, folded: str, keep_ta: str) -> bool:
         if folded in self.surfaces:
@@ -128,72 +119,75 @@ def _word_char(c: str) -> bool:
 _MARKS = frozenset(TASHKEEL | {TATWEEL})
 #: The characters whose folding `_letters` knows: Latin, Arabic, punctuation, spaces.
 _KNOWN = [(0x0000, 0x024F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0x2000, 0x206F)]
+_UNKNOWN, _GONE = np.uint32(0xFFFFFFFF), np.uint32(0xFFFFFFFE)
 
 
 @lru_cache(maxsize=1)
-def _letters() -> tuple[re.Pattern, dict[str, str], str]:
-    """What folding (`fold`, then `_CANON`) does to each single known character: (a pattern
-    finding any character it does not map to at most one character — or that is not known at
-    all —, for each folded letter the characters folding to it, the characters it removes).
-    Built once from `fold` itself, so it cannot disagree with it."""
-    to: dict[str, list[str]] = {}
-    removed, simple = [], []
+def _letters() -> np.ndarray:
+    """What folding (`fold`, then `_CANON`) makes of each single character, by code point: the
+    folded character's code point, `_GONE` where it removes the character (diacritics), `_UNKNOWN`
+    where it makes several characters of it, or for characters outside `_KNOWN`. Built from
+    `fold` itself (once, a few milliseconds), so it cannot disagree with it."""
+    table = np.full(0x10000, _UNKNOWN, dtype=np.uint32)
     for lo, hi in _KNOWN:
         for cp in range(lo, hi + 1):
-            c = chr(cp)
-            image = fold(c).translate(_CANON)
-            if len(image) > 1:
-                continue
-            simple.append(c)
-            if image:
-                to.setdefault(image, []).append(c)
-            else:
-                removed.append(c)
-    other = re.compile("[^" + "".join(re.escape(c) for c in simple) + "]")
-    return other, {k: "".join(v) for k, v in to.items()}, "".join(removed)
+            image = fold(chr(cp)).translate(_CANON)
+            if len(image) <= 1:
+                table[cp] = ord(image) if image else _GONE
+    return table
 
 
-def _keys_pattern(keys: tuple[str, ...]) -> re.Pattern:
-    """Any of `keys` as it can be written in a text of known characters: each folded letter as
-    the characters folding to it, with characters folding to nothing (diacritics) between them."""
-    _, to, removed = _letters()
-    between = "[" + re.escape(removed) + "]*"
-    def letter(c: str) -> str:
-        return "[" + re.escape(to[c]) + "]" if c in to else "(?!)"
-    return re.compile("|".join(between.join(letter(c) for c in k) for k in sorted(keys, key=len)))
+def _matching_form(text: str) -> tuple[str, np.ndarray | None] | None:
+    """The text as `WordMatcher` keys are written (folded, `_CANON` letters), and where each of
+    its characters stands in `text` (None: at the same position) — one table lookup per character,
+    in numpy. None when the text has a character `_letters` does not know."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(cps) or cps.max() > 0xFFFF:
+        return None
+    mapped = _letters()[cps]
+    if (mapped == _UNKNOWN).any():
+        return None
+    kept = mapped != _GONE
+    if kept.all():
+        return mapped.tobytes().decode("utf-32-le"), None
+    where = np.flatnonzero(kept)
+    return mapped[where].tobytes().decode("utf-32-le"), where
 
 
 def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` that `matcher` matches, in order.
 
     Only words containing one of the matcher's keys can match (`WordMatcher.may_contain_match`),
-    so the keys are looked for in the text as a whole (one regular expression, `_keys_pattern`,
-    run in C) and only the words around them are tested — rather than every word of a report's
-    body, most of them words of no query. A text with characters whose folding the pattern does
-    not know (other scripts, presentation forms) is tokenised word by word instead."""
+    so the keys are looked for in the folded text as a whole (`_matching_form`, str.find) and
+    only the words around them are tested — rather than every word of a report's body, most of
+    them words of no query. A text with characters whose folding `_letters` does not know (other
+    scripts, presentation forms) is tokenised word by word instead."""
     if not matcher:
         return []
     matches = matcher.matches
     keys = matcher._keys
-    if not keys or not all(keys) or _letters()[0].search(text):
-        # an empty key is in every word; unknown characters: word by word
+    shaped = _matching_form(text) if keys and all(keys) else None
+    if shaped is None:  # an empty key is in every word; unknown characters: word by word
         return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
+    form, where = shaped
     found: dict[int, int] = {}
-    covered = -1
-    for k in matcher.keys_pattern().finditer(text):
-        i = k.start()
-        if i < covered:
-            continue  # inside the word found last
-        # The word around position i: back to the start of its run of word characters
-        # (tokenising from there gives the words a scan of the whole text gives), then on.
-        s = i
-        while s > 0 and _word_char(text[s - 1]):
-            s -= 1
-        for m in WORD_RE.finditer(text, s):
-            if m.end() > i:
-                if m.start() <= i:
-                    found[m.start()] = covered = m.end()
-                break
+    for key in keys:
+        j = form.find(key)
+        covered = -1
+        while j >= 0:
+            i = j if where is None else int(where[j])  # the same letter in `text`
+            if i >= covered:
+                # The word around position i: back to the start of its run of word characters
+                # (tokenising from there gives the words a scan of the whole text gives), then on.
+                s = i
+                while s > 0 and _word_char(text[s - 1]):
+                    s -= 1
+                for m in WORD_RE.finditer(text, s):
+                    if m.end() > i:
+                        if m.start() <= i:
+                            found[m.start()] = covered = m.end()
+                        break
+            j = form.find(key, j + 1)
     return [(a, b) for a, b in sorted(found.items()) if matches(text[a:b])]
 
 

@@ -332,9 +332,11 @@ class ArchiveIndex:
         keep = None
         if req.neighbourhoods:
             terms, pd, pt = gen.keywords("places")
-            wanted = [i for i, t in enumerate(terms) if t in set(req.neighbourhoods)]
-            having = np.unique(pd[np.isin(pt, wanted)]) if wanted else np.zeros(0, dtype=np.int64)
-            keep = np.isin(docs, having, assume_unique=True)
+            wanted = np.zeros(len(terms), dtype=bool)
+            wanted[[i for i, t in enumerate(terms) if t in set(req.neighbourhoods)]] = True
+            having = np.zeros(gen.doccount, dtype=bool)  # a mask: no sort of the matches
+            having[pd[wanted[pt]]] = True
+            keep = having[docs]
         if req.published_from or req.published_to:
             keys = gen.numeric("published")[docs]
             lo, hi = published_key(req.published_from) or 1, published_key(req.published_to) or 99991231

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, selectinload
 from whoosh.query import Or, Query, Term
 
@@ -121,6 +121,14 @@ def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], 
     for day, n in day_counts:
         buckets[bisect.bisect_right(starts, day) - 1].count += n
     return buckets, unit
+
+
+#: A results page's rows, as statements built once (the IDs bound per request): building and
+#: hashing a select per request cost more than running it.
+_HIT_ROWS = (select(Report.id, Report.title, Report.published, Report.date_basis, Report.source, Report.body)
+             .where(Report.id.in_(bindparam("ids", expanding=True))))
+_HIT_PLACES = (select(PlaceMention.report_id, PlaceMention.place_slug)
+               .where(PlaceMention.report_id.in_(bindparam("ids", expanding=True))))
 
 
 class ResultCache:
@@ -338,12 +346,9 @@ class SearchService:
         # long as the body and never shown here, so it is not read.
         with self.archive.session() as s:
             conn = s.connection()
-            rows = {r.id: r for r in conn.execute(
-                select(Report.id, Report.title, Report.published, Report.date_basis, Report.source, Report.body)
-                .where(Report.id.in_(ids)))}
+            rows = {r.id: r for r in conn.execute(_HIT_ROWS, {"ids": ids})}
             places: dict[str, list[str]] = {}
-            for rid, slug in conn.execute(select(PlaceMention.report_id, PlaceMention.place_slug)
-                                       .where(PlaceMention.report_id.in_(ids))):
+            for rid, slug in conn.execute(_HIT_PLACES, {"ids": ids}):
                 places.setdefault(rid, []).append(slug)
         hits = []
         for rid in ids:
