@@ -155,6 +155,28 @@ class Generation:
             return days
         return self._cached("published_days", build)
 
+    def day_codes(self) -> tuple[np.ndarray, int]:
+        """(code per document, first day): code = 1 + days since the archive's first publication
+        day, 0 when undated — so counting matches per day is one `bincount` of their codes."""
+        def build():
+            days = self.published_days()
+            known = days >= 0
+            first = int(days[known].min()) if known.any() else 0
+            codes = np.where(known, days - first + 1, 0).astype(np.int32)
+            codes.setflags(write=False)
+            return codes, first
+        return self._cached("day_codes", build)
+
+    def date_order(self, sort: str) -> np.ndarray:
+        """The live docnums in `sort` order (`date_rank`): browsing the whole archive is a slice."""
+        def build():
+            rank = self.date_rank(sort)
+            live = self.all_live()
+            order = live[np.argsort(rank[live])]
+            order.setflags(write=False)
+            return order
+        return self._cached(f"order:{sort}", build)
+
     def keywords(self, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(terms, pair docnums, pair term indexes) of a keyword field, e.g. places."""
         def build():

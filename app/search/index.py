@@ -375,15 +375,12 @@ class ArchiveIndex:
                 selected[docs] = True
                 counts = np.bincount(pt[selected[pd]], minlength=len(terms))
                 place_counts = {terms[i]: int(c) for i, c in enumerate(counts) if c}
-            days = gen.published_days()[docs]
-            days = days[days >= 0]
-            if len(days):
-                # Counted per day with bincount (no sort); the day numbers become dates in C.
-                first = int(days.min())
-                per_day = np.bincount(days - first)
-                uniq = np.flatnonzero(per_day)
-                cnt = per_day[uniq]
-                uniq += first
+            codes, first = gen.day_codes()
+            per_day = np.bincount(codes[docs])  # counted per day, no sort; bin 0: undated
+            uniq = np.flatnonzero(per_day[1:])
+            if len(uniq):
+                cnt = per_day[uniq + 1]
+                uniq += first  # the day numbers become dates in C
                 day_counts = list(zip(uniq.astype("datetime64[D]").astype(object).tolist(), cnt.tolist()))
                 published_histogram, published_unit = histogram_day_counts(uniq, cnt)
 
@@ -407,6 +404,9 @@ class ArchiveIndex:
             total = int(len(order))
             page = order[req.offset:req.offset + req.limit]
             group_sizes = [int(sizes[c]) for c in codes[page]]
+        elif docs is gen.all_live() and sort != "relevance":  # browsing everything: a slice
+            page_docs = gen.date_order(sort)[req.offset:req.offset + req.limit]
+            page = np.searchsorted(docs, page_docs)
         else:
             order = _order(gen, docs, scores, sort, min(total, req.offset + req.limit))
             page = order[req.offset:req.offset + req.limit]
