@@ -414,11 +414,11 @@ class Generation:
             for btext in words[i]:
                 owner, pos = leaf.term_positions(fieldname, btext, local[alive])
                 keys.append(alive[owner] * _KEY + (pos - i + k))
-            found = np.unique(np.concatenate(keys)) if keys else positions._EMPTY_I
-            common = found if common is None else np.intersect1d(common, found, assume_unique=True)
+            found = _sorted_set(keys)
+            common = found if common is None else _sorted_intersection(common, found)
             if not len(common):
                 return np.zeros(n, dtype=bool)
-            alive = np.unique(common // _KEY)
+            alive = _dedupe_sorted(common // _KEY)
         out = np.zeros(n, dtype=bool)
         out[alive] = True
         return out
@@ -485,7 +485,7 @@ class Generation:
                 for btext in words[i]:
                     owner, pos = leaf.term_positions(fieldname, btext, local)
                     parts[i].append((owner + lo) * _KEY + pos)
-        keys = {i: np.unique(np.concatenate(ps)) if ps else positions._EMPTY_I for i, ps in parts.items()}
+        keys = {i: _sorted_set(ps) for i, ps in parts.items()}
         norm = k1 * ((1 - b) + b * fl / avgfl)
         out = np.zeros(len(wdocs))
         offsets = np.array([d for d in range(-PAIR_DISTANCE, PAIR_DISTANCE + 1) if d], dtype=np.int64)
@@ -635,6 +635,35 @@ def _intersection(parts: list[Matches], boost: float = 1.0, n: int = 0) -> Match
     if boost != 1.0:
         scores = scores * boost
     return Matches(docs, scores)
+
+
+def _dedupe_sorted(a: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (np.unique would sort, or hash, it again)."""
+    if len(a) < 2:
+        return a
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]
+
+
+def _sorted_set(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct values of `parts`, ascending. Position keys arrive ascending per term, so with
+    one term (the usual word of a phrase) there is nothing to sort."""
+    if not parts:
+        return positions._EMPTY_I
+    a = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if len(a) > 1 and not (a[1:] > a[:-1]).all():
+        a = _dedupe_sorted(np.sort(a))
+    return a
+
+
+def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Values of `a` also in `b`, both ascending and distinct (a search of the smaller in the larger)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.searchsorted(b, a)
+    at[at >= len(b)] = 0
+    return a[b[at] == a]
 
 
 def day_to_date(day: int) -> dt.date:
