@@ -120,6 +120,7 @@ class Generation:
         self.weighting = searcher.weighting
         self._lock = threading.RLock()  # columns are built from other columns
         self._cols: dict[str, object] = {}
+        self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
 
     # -- global columns (built on first use, then shared by every request of this generation) --
     def _cached(self, name: str, build):
@@ -524,9 +525,7 @@ class Generation:
             w = self.weighting
             b = w._field_B.get(fieldname, w.B)
             k1 = w.K1
-            df = s.doc_frequency(fieldname, btext)
-            idf = math.log(self.doccount / (df + 1)) + 1
-            avgfl = s.avg_field_length(fieldname) or 1
+            idf, avgfl = self._term_stats(fieldname, btext)
         for leaf in self.leaves:
             p = leaf.postings(fieldname, btext)
             if not len(p.ids):
@@ -546,6 +545,19 @@ class Generation:
         if q.boost != 1.0:
             sc = sc * q.boost
         return Matches(d, sc)
+
+    def _term_stats(self, fieldname: str, btext: bytes) -> tuple[float, float]:
+        """(idf, average field length) for BM25F — what Whoosh computes, asked of every segment
+        for every term of every query; remembered for this generation (bounded)."""
+        key = (fieldname, btext)
+        v = self._stats.get(key)
+        if v is None:
+            s = self.searcher
+            if len(self._stats) > 100_000:
+                self._stats.clear()
+            df = s.doc_frequency(fieldname, btext)
+            v = self._stats[key] = (math.log(self.doccount / (df + 1)) + 1, s.avg_field_length(fieldname) or 1)
+        return v
 
     def _whoosh(self, q: wq.Query) -> Matches:
         """Fallback: Whoosh's own matcher for this subtree, per segment."""
