@@ -60,6 +60,10 @@ class SearchRequest:
     limit: int = 20
     #: Count matches per neighbourhood and per publication day over the whole result set.
     facets: bool = True
+    #: With `facets`: also list the per-day counts (`SearchResult.day_counts`). A caller that
+    #: only draws the timeline may decline them when the backend builds `published_histogram`
+    #: itself; a backend that does not must list them regardless.
+    day_counts: bool = True
     #: Also return the IDs of every match (for timelines computed from the database).
     all_ids: bool = False
     #: One result per near-duplicate group (its best-ranked member); `total` counts groups.

@@ -160,6 +160,9 @@ class WhooshBatch:
 class ArchiveIndex:
     """The index directory plus a cached searcher (and `Generation`) for its current generation."""
 
+    #: Search results carry `published_histogram` (callers need not ask for `day_counts`).
+    draws_timeline = True
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.Lock()
@@ -381,7 +384,8 @@ class ArchiveIndex:
             if len(uniq):
                 cnt = per_day[uniq + 1]
                 uniq += first  # the day numbers become dates in C
-                day_counts = list(zip(uniq.astype("datetime64[D]").astype(object).tolist(), cnt.tolist()))
+                if req.day_counts:  # a date object per day: 1-2 ms at 100k, when asked for
+                    day_counts = list(zip(uniq.astype("datetime64[D]").astype(object).tolist(), cnt.tolist()))
                 published_histogram, published_unit = histogram_day_counts(uniq, cnt)
 
         mentioned_histogram, mentioned_unit = [], "day"

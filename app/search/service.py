@@ -236,7 +236,9 @@ class SearchService:
             mentioned_to=p.date_to if mentioned else None,
             mentioned_timeline=mentioned,
             sort=p.effective_sort if query is not None else (p.sort or "newest"),
-            offset=(p.page - 1) * p.per_page, limit=p.per_page, collapse=p.collapse)
+            offset=(p.page - 1) * p.per_page, limit=p.per_page, collapse=p.collapse,
+            # a backend drawing the timeline itself (`published_histogram`) need not list the days
+            day_counts=not getattr(self.backend, "draws_timeline", False))
         fields.update(overrides)
         return SearchRequest(**fields)
 

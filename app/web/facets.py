@@ -29,6 +29,11 @@ _PLACE = "\x00"
 _PLACE_KEY = "neighbourhood=" + quote_plus(_PLACE)
 
 
+@lru_cache(maxsize=4096)
+def _place_item(slug: str) -> str:
+    return "neighbourhood=" + quote_plus(slug)
+
+
 class LinkPattern:
     """Links to `params` (page 1) with only the date window, or only the places, changed —
     the same strings `SearchParams.url` writes, from one call to it per kind of link."""
@@ -54,7 +59,7 @@ class LinkPattern:
             self._places = tuple(url.split(_PLACE_KEY, 1))
         head, tail = self._places
         if slugs:
-            return head + "&".join("neighbourhood=" + quote_plus(s) for s in slugs) + tail
+            return head + "&".join(map(_place_item, slugs)) + tail
         # No place left: drop the separator the place parameter had on one side.
         if head.endswith("&"):
             return head[:-1] + tail
@@ -70,8 +75,14 @@ class LinkPattern:
 
 @lru_cache(maxsize=4096)
 def _bar_label(start: dt.date, end: dt.date, unit: str) -> str:
-    """A bar's period in words (the same periods recur on every page: remembered)."""
-    return bucket_label(start, end, unit)
+    """A bar's period in words, escaped (the same periods recur on every page: remembered)."""
+    return str(escape(bucket_label(start, end, unit)))
+
+
+def _href(url: str) -> str:
+    """A URL `SearchParams.url` wrote, escaped for an attribute: every value in it is
+    percent-encoded, so `&` is its only character HTML escaping changes."""
+    return url.replace("&", "&amp;")
 
 
 def timeline_figure(buckets: list[Bucket], unit: str, params: SearchParams,
@@ -91,7 +102,7 @@ def timeline_figure(buckets: list[Bucket], unit: str, params: SearchParams,
     out = [
         '<figure class="timeline">\n'
         f'  <figcaption id="timeline-caption">التوزيع الزمني للنتائج حسب {basis} ({escape(UNIT_AR[unit])}):\n'
-        f'    <bdi>{escape(first)}</bdi> – <bdi>{escape(last)}</bdi>.\n'
+        f'    <bdi>{first}</bdi> – <bdi>{last}</bdi>.\n'
         '    كل عمود رابط يحصر النتائج في فترته.</figcaption>\n'
         f'  <svg viewBox="0 0 {width} {height + 2}" role="group" aria-labelledby="timeline-caption" '
         'preserveAspectRatio="none" focusable="false">\n'
@@ -99,12 +110,12 @@ def timeline_figure(buckets: list[Bucket], unit: str, params: SearchParams,
     bar_width = f"{bw * 0.8:.2f}"
     for i, b in enumerate(buckets, start=1):
         x = width - i * bw
-        label = escape(f"{_bar_label(b.start, b.end, unit)}: عدد التقارير {arabic_digits(b.count)}")
+        label = f"{_bar_label(b.start, b.end, unit)}: عدد التقارير {arabic_digits(b.count)}"
         data = f'data-count="{b.count}" data-start="{b.start.isoformat()}" data-end="{b.end.isoformat()}"'
         if b.count:
             h = (height * b.count / peak) if peak else 0
             out.append(
-                f'    <a href="{escape(links.dates(b.start, b.end))}" aria-label="{label}" class="bar">\n'
+                f'    <a href="{_href(links.dates(b.start, b.end))}" aria-label="{label}" class="bar">\n'
                 f'      <title>{label}</title>\n'
                 f'      <rect x="{x + bw * 0.1:.2f}" y="{height - h:.2f}" width="{bar_width}" height="{h:.2f}" {data}></rect>\n'
                 '    </a>\n')
@@ -132,7 +143,7 @@ def place_facet(facets: list, params: SearchParams, place_label, links: LinkPatt
         return str(escape(label)) if label else f'<bdi dir="ltr">{escape(slug)}</bdi>'
 
     def item(f, indent: str, marks: bool) -> str:
-        href = escape(links.toggle_place(f.value))
+        href = _href(links.toggle_place(f.value))
         count = arabic_digits(f.count)
         if f.value not in active:
             return f'{indent}<li><a href="{href}">{name(f.value)}</a> <span class="count">{count}</span></li>'
