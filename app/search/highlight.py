@@ -6,6 +6,7 @@ break letter joining. Highlighting reads the database text, not stored index fie
 from __future__ import annotations
 
 import re
+from html import unescape
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -237,12 +238,22 @@ _SENTENCE_ENDS = ".!?؟؛\n"
 
 def _sentence_at(text: str, pos: int) -> tuple[int, int]:
     """The sentence (as `_SENTENCE.finditer` cuts the text) containing the word at `pos`."""
-    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_ENDS) + 1
-    return start, _SENTENCE.match(text, start).end()
+    lo = max(0, pos - 400)  # most sentences are shorter: look back that far first
+    start = max(text.rfind(c, lo, pos) for c in _SENTENCE_ENDS)
+    if start < 0 and lo:
+        start = max(text.rfind(c, 0, lo) for c in _SENTENCE_ENDS)
+    return start + 1, _SENTENCE.match(text, start + 1).end()
 
 
 def _cut_inside_a_word(text: str, i: int) -> bool:
     return 0 < i < len(text) and _word_char(text[i - 1]) and _word_char(text[i])
+
+
+def snippet_text(html: str) -> str:
+    """The text of a `snippet` (whose only tags are <mark> and </mark>): what `striptags` gives,
+    whitespace aside, without its regular expressions."""
+    t = str(html).replace("<mark>", "").replace("</mark>", "")
+    return unescape(t) if "&" in t else t
 
 
 def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passages: int = 2) -> Markup:
@@ -263,7 +274,7 @@ def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passage
             else:
                 start, end = _sentence_at(text, s)
                 found[start] = (end, [h])
-        scored = [(len({fold(text[a:b]) for a, b in inside}), len(inside), -s, s, e, inside[0][0])
+        scored = [(len({_forms(text[a:b])[0] for a, b in inside}), len(inside), -s, s, e, inside[0][0])
                   for s, (e, inside) in found.items()]
         scored.sort(reverse=True)
         chosen = scored[:passages]

@@ -20,7 +20,7 @@ from app.dates.timeline import Bucket
 from app.models import PlaceMention, Report
 
 from .backend import SearchBackend, SearchRequest
-from .highlight import WordMatcher, snippet
+from .highlight import WordMatcher, snippet, snippet_text
 from .params import SearchParams
 from .query import ParsedQuery, parse
 from .ranking import WINDOW, demote_duplicates, spread_same_page
@@ -333,7 +333,7 @@ class SearchService:
             histogram, unit = day_histogram(result.day_counts)
         if parsed.query is not None and p.effective_sort == "relevance":
             # near-identical reports (same headline or passage) do not sit side by side on a page
-            hits = spread_same_page(hits, lambda h: h.title, lambda h: h.snippet_html.striptags())
+            hits = spread_same_page(hits, lambda h: h.title, lambda h: snippet_text(h.snippet_html))
         suggestion = None
         if parsed.query is not None and result.total < FEW_RESULTS and p.page == 1:
             suggestion = self._suggest(parsed)

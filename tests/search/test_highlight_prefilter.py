@@ -103,3 +103,11 @@ def test_diacritics_and_tatweel_inside_a_word_do_not_hide_it():
     m = WordMatcher.of(parsed.highlight_stems, parsed.highlight_surfaces, parsed.highlight_prefixes)
     text = ODD_TEXTS[0]
     assert [text[a:b] for a, b in match_spans(text, m)] == ["حَلَب", "الأمـــم", "الأُمَمُ"]
+
+
+def test_snippet_text_is_what_striptags_reads():
+    from app.search.highlight import snippet, snippet_text
+    m = WordMatcher.of(parse("حلب").highlight_stems, parse("حلب").highlight_surfaces)
+    for text in ODD_TEXTS + ['قال "الأطباء" في حلب: <b>لا</b> & ما زال القصف \'مستمرا\'.']:
+        html = snippet(text, m)
+        assert " ".join(snippet_text(html).split()) == html.striptags()
