@@ -34,11 +34,10 @@ from .fields import ArabicText, PreAnalysed
 from .engine import Generation, Matches
 from .merge import TieredMerge, merge_all
 from .postings import GroupedPostings
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import INDEX_NAME, SCHEMA_VERSION, VERSION_FILE, build_schema
 from .vocabulary import IndexVocabulary
 
-INDEX_NAME = "reports"
-_VERSION_FILE = "SIJILL_SCHEMA_VERSION"
+_VERSION_FILE = VERSION_FILE
 #: Memory for the writer's posting pool before it spills to disk (per writer).
 WRITER_LIMIT_MB = 256
 #: Size of the smallest merge tier, in documents (about one ingest batch; see merge.py).

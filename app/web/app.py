@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.archive import Archive
+from app.db import PREPARED_ENV
 from app.config import Settings, get_settings
 from app.dates.hijri import arabic_digits
 from app.gazetteer.load import get as get_place
@@ -79,7 +81,8 @@ def _error(request: Request, status: int, code: str, message: str, param: str | 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    archive = Archive(settings)
+    # Under `sijill serve` the database was migrated before the workers started (app.cli).
+    archive = Archive(settings, migrate_db=os.environ.get(PREPARED_ENV) != "1")
     app = FastAPI(title="Sijill — سجل", version=__version__, docs_url=None, redoc_url=None,
                   description=API_DESCRIPTION, openapi_tags=TAGS)
     app.state.settings = settings
