@@ -50,6 +50,14 @@ class Matches:
     def empty(cls) -> Matches:
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
+    @property
+    def nbytes(self) -> int:
+        return self.docs.nbytes + self.scores.nbytes
+
+
+#: Bytes of scored term postings (`Generation._term`) kept per index generation and process.
+TERM_CACHE_BYTES = 16 * 2**20
+
 
 class Leaf:
     """One segment of the current searcher and what is cached about it."""
@@ -121,6 +129,10 @@ class Generation:
         self._lock = threading.RLock()  # columns are built from other columns
         self._cols: dict[str, object] = {}
         self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
+        #: Each term's matches across all segments with their BM25F scores, unboosted: a term
+        #: recurs across queries (every query naming Aleppo), and gathering and scoring its
+        #: postings segment by segment was most of evaluating a query.
+        self._terms = PostingsCache(max_bytes=TERM_CACHE_BYTES)
 
     # -- global columns (built on first use, then shared by every request of this generation) --
     def _cached(self, name: str, build):
@@ -463,15 +475,12 @@ class Generation:
         b = w._field_B.get(fieldname, w.B)
         k1 = w.K1
         avgfl = s.avg_field_length(fieldname) or 1
-        # idf of a pair: from the documents containing both words (anywhere)
+        # idf of a pair: from the documents containing both words (anywhere) — the words'
+        # documents are their terms' (remembered) matches, ascending: intersected, not masked.
         present = {}
         for i in {i for p in pairs for i in p}:
-            mask = np.zeros(self.doccount, dtype=bool)
-            for btext in words[i]:
-                for leaf in self.leaves:
-                    mask[leaf.postings(fieldname, btext).ids + leaf.offset] = True
-            present[i] = mask
-        idf = {(i, j): math.log(self.doccount / (int(np.count_nonzero(present[i] & present[j])) + 1)) + 1
+            present[i] = _sorted_set([self._term_bytes(field, fieldname, btext).docs for btext in words[i]])
+        idf = {(i, j): math.log(self.doccount / (len(_sorted_intersection(present[i], present[j])) + 1)) + 1
                for i, j in pairs}
         # Every occurrence of word i in the window as the key (index in wdocs, position).
         parts: dict[int, list[np.ndarray]] = {i: [] for i in present}
@@ -519,6 +528,22 @@ class Generation:
             btext = field.to_bytes(q.text)
         except ValueError:
             return Matches.empty()
+        m = self._term_bytes(field, fieldname, btext)
+        return m if q.boost == 1.0 else Matches(m.docs, m.scores * q.boost)
+
+    def _term_bytes(self, field, fieldname: str, btext: bytes) -> Matches:
+        """`_scored_term`, remembered for this generation (read-only arrays: shared)."""
+        key = (fieldname, btext)
+        m = self._terms.get(key)
+        if m is None:
+            m = self._scored_term(field, fieldname, btext)
+            m.docs.setflags(write=False)  # shared by later queries: nobody writes into them
+            m.scores.setflags(write=False)
+            self._terms.put(key, m)
+        return m
+
+    def _scored_term(self, field, fieldname: str, btext: bytes) -> Matches:
+        """A term's matches in every segment, with their BM25F scores (no boost)."""
         docs, scores = [], []
         scorable = field.scorable
         if scorable:
@@ -540,11 +565,7 @@ class Generation:
             scores.append(sc)
         if not docs:
             return Matches.empty()
-        d = np.concatenate(docs)
-        sc = np.concatenate(scores)
-        if q.boost != 1.0:
-            sc = sc * q.boost
-        return Matches(d, sc)
+        return Matches(np.concatenate(docs), np.concatenate(scores))
 
     def _term_stats(self, fieldname: str, btext: bytes) -> tuple[float, float]:
         """(idf, average field length) for BM25F — what Whoosh computes, asked of every segment
