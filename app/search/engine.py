@@ -210,6 +210,21 @@ class Generation:
             return terms, d[keep], t[keep]
         return self._cached(f"kw:{fieldname}", build)
 
+    def keywords_by_doc(self, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(terms, start per docnum (doccount + 1 of them), term indexes): document d's terms are
+        term indexes[start[d]:start[d + 1]] — counting the terms of a few thousand matches reads
+        just their entries, not the whole field's."""
+        def build():
+            terms, pd, pt = self.keywords(fieldname)
+            order = np.argsort(pd, kind="stable")
+            start = np.zeros(self.doccount + 1, dtype=np.int64)
+            np.cumsum(np.bincount(pd, minlength=self.doccount), out=start[1:])
+            tids = pt[order]
+            start.setflags(write=False)
+            tids.setflags(write=False)
+            return terms, start, tids
+        return self._cached(f"kwdoc:{fieldname}", build)
+
     def mentioned_ranges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(docnum, first day, last day) of every mentioned date range of the live documents,
         ordered by docnum; days count from 1970-01-01 (from the `mentioned` column)."""

@@ -373,10 +373,18 @@ class ArchiveIndex:
         if req.facets and total:
             terms, pd, pt = gen.keywords("places")
             if len(pd):
-                selected = np.zeros(gen.doccount, dtype=bool)
-                selected[docs] = True
-                counts = np.bincount(pt[selected[pd]], minlength=len(terms))
-                place_counts = {terms[i]: int(c) for i, c in enumerate(counts) if c}
+                if 8 * len(docs) < gen.doccount:  # few matches: read their own entries
+                    terms, start, tids = gen.keywords_by_doc("places")
+                    lo = start[docs]
+                    lens = start[docs + 1] - lo
+                    n = int(lens.sum())
+                    at = np.repeat(lo - (np.cumsum(lens) - lens), lens) + np.arange(n)
+                    counts = np.bincount(tids[at], minlength=len(terms))
+                else:  # many: one pass over the whole field
+                    selected = np.zeros(gen.doccount, dtype=bool)
+                    selected[docs] = True
+                    counts = np.bincount(pt[selected[pd]], minlength=len(terms))
+                place_counts = {terms[i]: int(c) for i, c in enumerate(counts.tolist()) if c}
             codes, first = gen.day_codes()
             per_day = np.bincount(codes[docs])  # counted per day, no sort; bin 0: undated
             uniq = np.flatnonzero(per_day[1:])
