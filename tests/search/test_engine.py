@@ -197,6 +197,16 @@ def test_filters_facets_and_days_agree_with_a_recount(built):
     assert res.day_counts == sorted(Counter(d.published for d in expect).items())
 
 
+@pytest.mark.parametrize("q", [None, *QUERIES])
+def test_place_counts_of_few_and_many_matches_agree_with_a_recount(built, q):
+    """Few matches are counted from each one's own places, many in one pass over the field."""
+    ix, live = built
+    query = parse(q).query if q else None
+    matching = set(_whoosh_scores(ix, query)) if query is not None else {d.id for d in live}
+    res = ix.search(SearchRequest(query=query, limit=1))
+    assert res.place_counts == dict(Counter(p for d in live if d.id in matching for p in d.places))
+
+
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_date_orders_put_undated_last(built, sort):
     ix, live = built
