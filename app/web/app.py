@@ -24,6 +24,7 @@ from app import __version__
 
 from . import api, dates, docs, export, feeds, pages
 from .facets import place_facet, timeline_figure
+from .hits import result_item
 from .caching import ArchiveVersions, ConditionalGet
 from .security import HEADERS as SECURITY_HEADERS
 from .security import ReadOnlySurface, SecurityHeaders
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The sidebar's links (a timeline bar, a place) are built in Python: see facets.py.
     templates.env.globals["timeline_figure"] = timeline_figure
     templates.env.globals["place_facet"] = place_facet
+    templates.env.globals["result_item_html"] = result_item
     app.state.templates = templates
 
     @app.exception_handler(ParamError)
