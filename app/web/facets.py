@@ -53,6 +53,12 @@ class LinkPattern:
         head, mid, tail = self._dates
         return f"{head}{date_from.isoformat()}{mid}{date_to.isoformat()}{tail}"
 
+    def dates_pattern(self) -> tuple[str, str, str]:
+        """`dates` as (head, middle, tail), escaped for an attribute: head + from + middle +
+        to + tail, dates written YYYY-MM-DD."""
+        self.dates(_FROM, _TO)
+        return tuple(_href(part) for part in self._dates)
+
     def places(self, slugs: tuple[str, ...]) -> str:
         if self._places is None:
             url = self.params.url(self.path, neighbourhood=(_PLACE,), page=1)
@@ -77,6 +83,19 @@ class LinkPattern:
 def _bar_label(start: dt.date, end: dt.date, unit: str) -> str:
     """A bar's period in words, escaped (the same periods recur on every page: remembered)."""
     return str(escape(bucket_label(start, end, unit)))
+
+
+@lru_cache(maxsize=4096)
+def _period(start: dt.date, end: dt.date, unit: str) -> tuple[str, str, str]:
+    """(label escaped, start and end as YYYY-MM-DD) of a bar's period."""
+    return _bar_label(start, end, unit), start.isoformat(), end.isoformat()
+
+
+@lru_cache(maxsize=256)
+def _columns(n: int, width: int) -> tuple[list[str], str]:
+    """x of each of n bars (newest at the left: the page reads right to left) and their width."""
+    bw = width / n
+    return [f"{width - i * bw + bw * 0.1:.2f}" for i in range(1, n + 1)], f"{bw * 0.8:.2f}"
 
 
 def _href(url: str) -> str:
@@ -107,20 +126,21 @@ def timeline_figure(buckets: list[Bucket], unit: str, params: SearchParams,
         f'  <svg viewBox="0 0 {width} {height + 2}" role="group" aria-labelledby="timeline-caption" '
         'preserveAspectRatio="none" focusable="false">\n'
     ]
-    bar_width = f"{bw * 0.8:.2f}"
-    for i, b in enumerate(buckets, start=1):
-        x = width - i * bw
-        label = f"{_bar_label(b.start, b.end, unit)}: عدد التقارير {arabic_digits(b.count)}"
-        data = f'data-count="{b.count}" data-start="{b.start.isoformat()}" data-end="{b.end.isoformat()}"'
+    xs, bar_width = _columns(n, width)
+    href = links.dates_pattern()
+    for x, b in zip(xs, buckets):
+        period, start, end = _period(b.start, b.end, unit)
+        label = f"{period}: عدد التقارير {arabic_digits(b.count)}"
+        data = f'data-count="{b.count}" data-start="{start}" data-end="{end}"'
         if b.count:
             h = (height * b.count / peak) if peak else 0
             out.append(
-                f'    <a href="{_href(links.dates(b.start, b.end))}" aria-label="{label}" class="bar">\n'
+                f'    <a href="{href[0]}{start}{href[1]}{end}{href[2]}" aria-label="{label}" class="bar">\n'
                 f'      <title>{label}</title>\n'
-                f'      <rect x="{x + bw * 0.1:.2f}" y="{height - h:.2f}" width="{bar_width}" height="{h:.2f}" {data}></rect>\n'
+                f'      <rect x="{x}" y="{height - h:.2f}" width="{bar_width}" height="{h:.2f}" {data}></rect>\n'
                 '    </a>\n')
         else:
-            out.append(f'    <rect class="empty" x="{x + bw * 0.1:.2f}" y="{height}" width="{bar_width}" '
+            out.append(f'    <rect class="empty" x="{x}" y="{height}" width="{bar_width}" '
                        f'height="2" {data}><title>{label}</title></rect>\n')
     out.append("  </svg>\n</figure>")
     return Markup("".join(out))
