@@ -138,7 +138,7 @@ def _letters() -> np.ndarray:
     return table
 
 
-def _matching_form(text: str) -> tuple[str, np.ndarray | None] | None:
+def matching_form(text: str) -> tuple[str, np.ndarray | None] | None:
     """The text as `WordMatcher` keys are written (folded, `_CANON` letters), and where each of
     its characters stands in `text` (None: at the same position) — one table lookup per character,
     in numpy. None when the text has a character `_letters` does not know."""
@@ -155,11 +155,15 @@ def _matching_form(text: str) -> tuple[str, np.ndarray | None] | None:
     return mapped[where].tobytes().decode("utf-32-le"), where
 
 
-def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
+#: `shaped` not given: compute it.
+_COMPUTE = object()
+
+
+def match_spans(text: str, matcher: WordMatcher, shaped=_COMPUTE) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` that `matcher` matches, in order.
 
     Only words containing one of the matcher's keys can match (`WordMatcher.may_contain_match`),
-    so the keys are looked for in the folded text as a whole (`_matching_form`, str.find) and
+    so the keys are looked for in the folded text as a whole (`matching_form`, str.find) and
     only the words around them are tested — rather than every word of a report's body, most of
     them words of no query. A text with characters whose folding `_letters` does not know (other
     scripts, presentation forms) is tokenised word by word instead."""
@@ -167,8 +171,11 @@ def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
         return []
     matches = matcher.matches
     keys = matcher._keys
-    shaped = _matching_form(text) if keys and all(keys) else None
-    if shaped is None:  # an empty key is in every word; unknown characters: word by word
+    if not keys or not all(keys):
+        shaped = None  # an empty key is in every word
+    elif shaped is _COMPUTE:  # (a caller may keep each text's form: `matching_form(text)`)
+        shaped = matching_form(text)
+    if shaped is None:  # word by word
         return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
     form, where = shaped
     found: dict[int, int] = {}
@@ -256,13 +263,14 @@ def snippet_text(html: str) -> str:
     return unescape(t) if "&" in t else t
 
 
-def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passages: int = 2) -> Markup:
+def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passages: int = 2,
+            shaped=_COMPUTE) -> Markup:
     """The best one or two sentences for the query, about `limit` chars, with matches marked.
 
     Sentences are ranked by the distinct query words they contain, then by matches, then by
     position. Only the sentences around the matches are looked at (a report's body has dozens).
     """
-    hits = match_spans(text, matcher)
+    hits = match_spans(text, matcher, shaped)
     if hits:
         found: dict[int, tuple[int, list[tuple[int, int]]]] = {}
         for h in hits:

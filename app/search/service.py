@@ -20,7 +20,7 @@ from app.dates.timeline import Bucket
 from app.models import PlaceMention, Report
 
 from .backend import SearchBackend, SearchRequest
-from .highlight import WordMatcher, snippet, snippet_text
+from .highlight import WordMatcher, matching_form, snippet, snippet_text
 from .params import SearchParams
 from .query import ParsedQuery, parse
 from .ranking import WINDOW, demote_duplicates, spread_same_page
@@ -131,6 +131,59 @@ _HIT_PLACES = (select(PlaceMention.report_id, PlaceMention.place_slug)
                .where(PlaceMention.report_id.in_(bindparam("ids", expanding=True))))
 
 
+@dataclass(frozen=True)
+class HitRow:
+    """What a results page shows of one report, and its body's form for highlighting."""
+
+    id: str
+    title: str
+    published: dt.date | None
+    date_basis: str
+    source: str | None
+    body: str
+    places: tuple[str, ...]
+    shaped: object  # highlight.matching_form(body)
+
+
+class HitRows:
+    """`HitRow`s of the current index generation by report ID: a bounded LRU per process.
+
+    WHY: the same reports come back on many pages (the best matches of common words, the newest
+    reports, a place's reports), each time two database reads and the body folded for
+    highlighting. A report's row does not change while its index generation stands (a report is
+    replaced or deleted only by an ingest, which commits a new generation), so rows are kept until
+    the generation changes; only rows the database returned are kept.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._rows: OrderedDict[str, HitRow] = OrderedDict()
+        self._generation: object | None = None
+        self._lock = threading.Lock()
+
+    def get(self, generation: object, ids: list[str]) -> dict[str, HitRow]:
+        with self._lock:
+            if generation is not self._generation:
+                self._rows.clear()
+                self._generation = generation
+            found = {}
+            for rid in ids:
+                row = self._rows.get(rid)
+                if row is not None:
+                    self._rows.move_to_end(rid)
+                    found[rid] = row
+            return found
+
+    def put(self, generation: object, rows: list[HitRow]) -> None:
+        with self._lock:
+            if generation is not self._generation:
+                return
+            for row in rows:
+                self._rows[row.id] = row
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+
 class ResultCache:
     """Finished `SearchPage`s of the current archive state, by their parameters: a bounded LRU, one
     per process, emptied whenever the state changes.
@@ -213,6 +266,7 @@ class SearchService:
         if cache_size is None:
             cache_size = archive.settings.result_cache
         self.cache = ResultCache(cache_size)
+        self.rows = HitRows()
 
     @property
     def backend(self) -> SearchBackend:
@@ -343,23 +397,31 @@ class SearchService:
         if not ids:
             return []
         matcher = parsed.word_matcher()
-        # Core selects of the columns a results page shows (no ORM identity map or relationship
-        # loading: a third of a page's database time). `original` (the text as received) is as
-        # long as the body and never shown here, so it is not read.
-        with self.archive.session() as s:
-            conn = s.connection()
-            rows = {r.id: r for r in conn.execute(_HIT_ROWS, {"ids": ids})}
-            places: dict[str, list[str]] = {}
-            for rid, slug in conn.execute(_HIT_PLACES, {"ids": ids}):
-                places.setdefault(rid, []).append(slug)
+        generation = self.archive.index.searcher()
+        rows = self.rows.get(generation, ids)
+        missing = [rid for rid in ids if rid not in rows]
+        if missing:
+            # Core selects of the columns a results page shows (no ORM identity map or
+            # relationship loading: a third of a page's database time). `original` (the text as
+            # received) is as long as the body and never shown here, so it is not read.
+            with self.archive.session() as s:
+                conn = s.connection()
+                found = list(conn.execute(_HIT_ROWS, {"ids": missing}))
+                places: dict[str, list[str]] = {}
+                for rid, slug in conn.execute(_HIT_PLACES, {"ids": missing}):
+                    places.setdefault(rid, []).append(slug)
+            fresh = [HitRow(r.id, r.title, r.published, r.date_basis, r.source, r.body,
+                            tuple(sorted(places.get(r.id, ()))), matching_form(r.body)) for r in found]
+            self.rows.put(generation, fresh)
+            rows.update((row.id, row) for row in fresh)
         hits = []
         for rid in ids:
             r = rows.get(rid)
             if r is None:  # in the index but not (yet) in the database: never show a ghost
                 continue
             hits.append(Hit(id=r.id, title=r.title, published=r.published, date_basis=r.date_basis,
-                            source=r.source, snippet_html=snippet(r.body, matcher),
-                            score=scores.get(rid), places=sorted(places.get(rid, ()))))
+                            source=r.source, snippet_html=snippet(r.body, matcher, shaped=r.shaped),
+                            score=scores.get(rid), places=list(r.places)))
         return hits
 
     # -- places ------------------------------------------------------------------------------
