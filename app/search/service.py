@@ -146,7 +146,7 @@ class HitRow:
 
 
 class HitRows:
-    """`HitRow`s of the current index generation by report ID: a bounded LRU per process.
+    """`HitRow`s of the current index generation by report ID: an LRU per process, bounded in bytes.
 
     WHY: the same reports come back on many pages (the best matches of common words, the newest
     reports, a place's reports), each time two database reads and the body folded for
@@ -155,16 +155,25 @@ class HitRows:
     the generation changes; only rows the database returned are kept.
     """
 
-    def __init__(self, size: int = 512):
-        self.size = size
+    def __init__(self, max_bytes: int = 16 * 2**20):
+        self.max_bytes = max_bytes
         self._rows: OrderedDict[str, HitRow] = OrderedDict()
+        self._bytes = 0
         self._generation: object | None = None
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _size(row: HitRow) -> int:
+        """Roughly what a row holds: its texts (up to 4 bytes a character) and the body's form."""
+        shaped = row.shaped
+        form = (2 * len(shaped[0]) + (shaped[1].nbytes if shaped[1] is not None else 0)) if shaped else 0
+        return 2 * (len(row.body) + len(row.title)) + form + 200
 
     def get(self, generation: object, ids: list[str]) -> dict[str, HitRow]:
         with self._lock:
             if generation is not self._generation:
                 self._rows.clear()
+                self._bytes = 0
                 self._generation = generation
             found = {}
             for rid in ids:
@@ -179,9 +188,14 @@ class HitRows:
             if generation is not self._generation:
                 return
             for row in rows:
+                size = self._size(row)
+                if row.id in self._rows or size > self.max_bytes // 16:  # a very long report: not kept
+                    continue
                 self._rows[row.id] = row
-            while len(self._rows) > self.size:
-                self._rows.popitem(last=False)
+                self._bytes += size
+            while self._bytes > self.max_bytes and self._rows:
+                _, old = self._rows.popitem(last=False)
+                self._bytes -= self._size(old)
 
 
 class ResultCache:

@@ -38,3 +38,18 @@ def test_a_new_generation_reads_the_database_again(archive, tmp_path):
     assert service.rows._generation is archive.index.searcher()
     assert all(service.rows._rows[rid] is not row for rid, row in kept_before.items())  # read again
     assert any("قافلة" in h[4] or "قافلة" in h[1] for h in _page(service, "قافلة"))
+
+
+def test_rows_are_bounded_in_bytes(archive):
+    ingest_paths(archive, SEEDS)
+    service = SearchService(archive, cache_size=0)
+    first = _page(service, "")
+    sizes = {rid: service.rows._size(row) for rid, row in service.rows._rows.items()}
+    assert len(sizes) == 5 and service.rows._bytes == sum(sizes.values())
+    # a budget whose per-report share (1/16) admits only the shorter reports
+    cut = sorted(sizes.values())[2]
+    tight = SearchService(archive, cache_size=0)
+    tight.rows.max_bytes = 16 * cut
+    assert _page(tight, "") == first == _page(tight, "")
+    assert set(tight.rows._rows) == {rid for rid, n in sizes.items() if n <= cut}
+    assert tight.rows._bytes <= tight.rows.max_bytes
