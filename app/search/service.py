@@ -155,7 +155,7 @@ class HitRows:
     the generation changes; only rows the database returned are kept.
     """
 
-    def __init__(self, max_bytes: int = 16 * 2**20):
+    def __init__(self, max_bytes: int = 8 * 2**20):
         self.max_bytes = max_bytes
         self._rows: OrderedDict[str, HitRow] = OrderedDict()
         self._bytes = 0
