@@ -18,7 +18,6 @@ subtree, leaf by leaf, and joined in — correct for every query, fast for the c
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import threading
 from dataclasses import dataclass
@@ -733,7 +732,3 @@ def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     at = np.searchsorted(b, a)
     at[at >= len(b)] = 0
     return a[b[at] == a]
-
-
-def day_to_date(day: int) -> dt.date:
-    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
