@@ -179,6 +179,7 @@ def match_spans(text: str, matcher: WordMatcher, shaped=_COMPUTE) -> list[tuple[
         return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
     form, where = shaped
     found: dict[int, int] = {}
+    search = WORD_RE.search
     for key in keys:
         j = form.find(key)
         covered = -1
@@ -188,13 +189,13 @@ def match_spans(text: str, matcher: WordMatcher, shaped=_COMPUTE) -> list[tuple[
                 # The word around position i: back to the start of its run of word characters
                 # (tokenising from there gives the words a scan of the whole text gives), then on.
                 s = i
-                while s > 0 and _word_char(text[s - 1]):
+                while s > 0 and ((c := text[s - 1]).isalnum() or c in _MARKS or c == "_"):  # _word_char
                     s -= 1
-                for m in WORD_RE.finditer(text, s):
-                    if m.end() > i:
-                        if m.start() <= i:
-                            found[m.start()] = covered = m.end()
-                        break
+                m = search(text, s)
+                while m is not None and m.end() <= i:
+                    m = search(text, m.end())
+                if m is not None and m.start() <= i:
+                    found[m.start()] = covered = m.end()
             j = form.find(key, j + 1)
     return [(a, b) for a, b in sorted(found.items()) if matches(text[a:b])]
 
