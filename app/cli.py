@@ -65,9 +65,9 @@ def serve(
     workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
 ) -> None:
     """Serve the archive over HTTP (migrates the database first)."""
-    import uvicorn
-
     import os
+
+    import uvicorn
 
     from app.db import PREPARED_ENV, migrated
     from app.search.schema import index_in_place

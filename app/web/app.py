@@ -13,9 +13,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.archive import Archive
-from app.db import PREPARED_ENV
 from app.config import Settings, get_settings
 from app.dates.hijri import arabic_digits
+from app.db import PREPARED_ENV
 from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
@@ -23,9 +23,9 @@ from app.search.service import SearchService
 from app import __version__
 
 from . import api, dates, docs, export, feeds, pages
+from .caching import ArchiveVersions, ConditionalGet
 from .facets import place_facet, timeline_figure
 from .hits import result_item
-from .caching import ArchiveVersions, ConditionalGet
 from .security import HEADERS as SECURITY_HEADERS
 from .security import ReadOnlySurface, SecurityHeaders
 from .views import place_label
