@@ -67,15 +67,25 @@ def serve(
     workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
 ) -> None:
     """Serve the archive over HTTP (migrates the database first)."""
+    import os
+
     import uvicorn
 
+    from app.db import PREPARED_ENV, migrated
+    from app.search.schema import index_in_place
+
     settings = get_settings()
-    _archive()  # migrate and open the index before accepting requests
+    # Migrate and open the index before accepting requests — unless both are plainly in place
+    # already, which is decided from a few files without loading the archive's code (~0.7 s of
+    # imports in this process before the workers could even start).
+    if not (migrated(settings) and index_in_place(settings.index_dir)):
+        _archive()
+    # The workers need not migrate again (nor load Alembic): see app.web.app.create_app.
+    os.environ[PREPARED_ENV] = "1"
     if workers > 1:
         # The supervisor only starts and watches the workers: replaced by a bare uvicorn (same
         # pid, same environment), it does not keep this process's ~70 MB of imports resident
         # next to the workers' own.
-        import os
         # glibc gives each thread of uvicorn's pool its own malloc arena (up to 8 per core), which
         # kept ~80 MB more per worker resident under load: two arenas measured 597 → 430 MB for
         # two workers at 100k reports, same throughput (docs/performance.md). The workers inherit it.

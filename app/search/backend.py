@@ -60,10 +60,16 @@ class SearchRequest:
     limit: int = 20
     #: Count matches per neighbourhood and per publication day over the whole result set.
     facets: bool = True
+    #: With `facets`: also list the per-day counts (`SearchResult.day_counts`). A caller that
+    #: only draws the timeline may decline them when the backend builds `published_histogram`
+    #: itself; a backend that does not must list them regardless.
+    day_counts: bool = True
     #: Also return the IDs of every match (for timelines computed from the database).
     all_ids: bool = False
     #: One result per near-duplicate group (its best-ranked member); `total` counts groups.
     collapse: bool = False
+    #: Also return each result's near-duplicate group (`SearchResult.group_keys`).
+    group_keys: bool = False
 
 
 @dataclass
@@ -85,6 +91,13 @@ class SearchResult:
     #: date in it — exactly what a search with the bar as mentioned window returns).
     mentioned_histogram: list[Bucket] = field(default_factory=list)
     mentioned_unit: str = "day"
+    #: The publication-date timeline of all matches (`app.dates.timeline.histogram` of
+    #: `day_counts`), when the backend builds it itself; None: the caller builds it from `day_counts`.
+    published_histogram: list[Bucket] | None = None
+    published_unit: str = "day"
+    #: With `SearchRequest.group_keys`: for each of `ids`, a key of its near-duplicate group —
+    #: equal keys, same group (a report alone in its group has a key of its own).
+    group_keys: list | None = None
 
 
 @runtime_checkable

@@ -18,7 +18,6 @@ subtree, leaf by leaf, and joined in — correct for every query, fast for the c
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import threading
 from dataclasses import dataclass
@@ -49,6 +48,16 @@ class Matches:
     @classmethod
     def empty(cls) -> Matches:
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+    @property
+    def nbytes(self) -> int:
+        return self.docs.nbytes + self.scores.nbytes
+
+
+#: Bytes of scored term postings (`Generation._term`) kept per index generation and process.
+TERM_CACHE_BYTES = 12 * 2**20
+#: Bytes of whole-index position lists (`Generation.positions`) kept per generation and process.
+POSITIONS_CACHE_BYTES = 24 * 2**20
 
 
 class Leaf:
@@ -89,21 +98,6 @@ class Leaf:
             _CACHE.put(key, p)
         return p
 
-    def positions(self, fieldname: str, btext: bytes) -> PositionPostings:
-        return positions.cached_positions(self.segid, self.reader, fieldname, btext)
-
-    def term_positions(self, fieldname: str, btext: bytes, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(index into `local`, position) of every occurrence of the term in the documents `local`
-        (sorted segment docnums)."""
-        p = self.positions(fieldname, btext)
-        if not len(p.ids) or not len(local):
-            return positions._EMPTY_I, positions._EMPTY_I
-        idx = np.searchsorted(p.ids, local)
-        idx[idx >= len(p.ids)] = 0
-        hit = p.ids[idx] == local
-        owner, pos = positions_of(p, idx[hit])
-        return np.flatnonzero(hit)[owner], pos
-
 
 class Generation:
     """Everything derived from one searcher (one index generation): leaves and global columns."""
@@ -120,6 +114,14 @@ class Generation:
         self.weighting = searcher.weighting
         self._lock = threading.RLock()  # columns are built from other columns
         self._cols: dict[str, object] = {}
+        self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
+        #: Each term's matches across all segments with their BM25F scores, unboosted: a term
+        #: recurs across queries (every query naming Aleppo), and gathering and scoring its
+        #: postings segment by segment was most of evaluating a query.
+        self._terms = PostingsCache(max_bytes=TERM_CACHE_BYTES)
+        #: Each term's positions across all segments: phrases and proximity look a term up once,
+        #: not once per segment (most of their cost was that per-segment bookkeeping).
+        self._positions = PostingsCache(max_bytes=POSITIONS_CACHE_BYTES)
 
     # -- global columns (built on first use, then shared by every request of this generation) --
     def _cached(self, name: str, build):
@@ -148,12 +150,39 @@ class Generation:
             k = keys[known]
             y, m, d = k // 10000, k // 100 % 100, k % 100
             ok = (y >= 1) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
-            dates = np.array([f"{a:04d}-{b:02d}-{c:02d}" for a, b, c in zip(y[ok], m[ok], d[ok])],
-                             dtype="datetime64[D]") if ok.any() else np.zeros(0, dtype="datetime64[D]")
+            # calendar arithmetic in numpy (a string per report took 0.2 s at 100k reports)
+            months = (y[ok] - 1970) * 12 + (m[ok] - 1)
+            first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+            dates = first + (d[ok] - 1)
+            # a day past its month's end (2017-02-30) is no date (keys come from dates: never so)
+            nxt = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+            valid = dates < nxt
             idx = np.flatnonzero(known)[ok]
-            days[idx] = dates.astype(np.int64)
+            days[idx[valid]] = dates[valid]
             return days
         return self._cached("published_days", build)
+
+    def day_codes(self) -> tuple[np.ndarray, int]:
+        """(code per document, first day): code = 1 + days since the archive's first publication
+        day, 0 when undated — so counting matches per day is one `bincount` of their codes."""
+        def build():
+            days = self.published_days()
+            known = days >= 0
+            first = int(days[known].min()) if known.any() else 0
+            codes = np.where(known, days - first + 1, 0).astype(np.int32)
+            codes.setflags(write=False)
+            return codes, first
+        return self._cached("day_codes", build)
+
+    def date_order(self, sort: str) -> np.ndarray:
+        """The live docnums in `sort` order (`date_rank`): browsing the whole archive is a slice."""
+        def build():
+            rank = self.date_rank(sort)
+            live = self.all_live()
+            order = live[np.argsort(rank[live])]
+            order.setflags(write=False)
+            return order
+        return self._cached(f"order:{sort}", build)
 
     def keywords(self, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(terms, pair docnums, pair term indexes) of a keyword field, e.g. places."""
@@ -174,6 +203,21 @@ class Generation:
             keep = self.live[d]
             return terms, d[keep], t[keep]
         return self._cached(f"kw:{fieldname}", build)
+
+    def keywords_by_doc(self, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(terms, start per docnum (doccount + 1 of them), term indexes): document d's terms are
+        term indexes[start[d]:start[d + 1]] — counting the terms of a few thousand matches reads
+        just their entries, not the whole field's."""
+        def build():
+            terms, pd, pt = self.keywords(fieldname)
+            order = np.argsort(pd, kind="stable")
+            start = np.zeros(self.doccount + 1, dtype=np.int64)
+            np.cumsum(np.bincount(pd, minlength=self.doccount), out=start[1:])
+            tids = pt[order]
+            start.setflags(write=False)
+            tids.setflags(write=False)
+            return terms, start, tids
+        return self._cached(f"kwdoc:{fieldname}", build)
 
     def mentioned_ranges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(docnum, first day, last day) of every mentioned date range of the live documents,
@@ -245,7 +289,67 @@ class Generation:
         return None
 
     def all_live(self) -> np.ndarray:
-        return np.flatnonzero(self.live).astype(np.int64)
+        """Every live docnum, ascending (read-only: shared by the requests of this generation)."""
+        def build():
+            docs = np.flatnonzero(self.live).astype(np.int64)
+            docs.setflags(write=False)
+            return docs
+        return self._cached("all_live", build)
+
+    def positions(self, fieldname: str, btext: bytes) -> PositionPostings:
+        """A term's postings with their encoded positions in every segment, by global docnum."""
+        key = (fieldname, btext)
+        p = self._positions.get(key)
+        if p is None:
+            parts = [(leaf.offset, positions.read_positions(leaf.reader, fieldname, btext)) for leaf in self.leaves]
+            parts = [(off, q) for off, q in parts if len(q.ids)]
+            if not parts:
+                p = positions.EMPTY
+            else:
+                data = np.concatenate([q.data for _, q in parts])
+                before = np.cumsum([0] + [len(q.data) for _, q in parts[:-1]])
+                starts = np.concatenate([q.starts[:-1] + b for (_, q), b in zip(parts, before)]
+                                        + [np.array([len(data)], dtype=np.int64)])
+                p = PositionPostings(np.concatenate([q.ids + off for off, q in parts]), starts, data)
+            self._positions.put(key, p)
+        return p
+
+    def term_positions(self, fieldname: str, btext: bytes, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(index into `docs`, position) of every occurrence of the term in the documents `docs`
+        (sorted global docnums)."""
+        p = self.positions(fieldname, btext)
+        if not len(p.ids) or not len(docs):
+            return positions._EMPTY_I, positions._EMPTY_I
+        idx = np.searchsorted(p.ids, docs)
+        idx[idx >= len(p.ids)] = 0
+        hit = p.ids[idx] == docs
+        owner, pos = positions_of(p, idx[hit])
+        return np.flatnonzero(hit)[owner], pos
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's (quantised) length of `fieldname`, by global docnum."""
+        return self._cached(f"len:{fieldname}",
+                            lambda: np.concatenate([leaf.lengths(fieldname) for leaf in self.leaves])
+                            if self.leaves else np.zeros(0, dtype=np.float32))
+
+    def date_rank(self, sort: str) -> np.ndarray:
+        """Each docnum's place in the whole index sorted by `sort` ("newest": publication date
+        descending, then most recently indexed; "oldest": ascending, then first indexed; undated
+        last in both). The ranks are unique, so ordering any set of matches is one integer sort
+        of their ranks instead of a two-key sort per request."""
+        def build():
+            keys = self.numeric("published")
+            docs = np.arange(len(keys), dtype=np.int64)
+            undated = keys <= 0
+            if sort == "newest":
+                order = np.lexsort((-docs, np.where(undated, np.iinfo(np.int64).max, -keys)))
+            else:
+                order = np.lexsort((docs, np.where(undated, np.iinfo(np.int64).max, keys)))
+            rank = np.empty(len(keys), dtype=np.int64)
+            rank[order] = docs
+            rank.setflags(write=False)
+            return rank
+        return self._cached(f"rank:{sort}", build)
 
     # -- evaluation --------------------------------------------------------------------------
     def evaluate(self, q: wq.Query) -> Matches:
@@ -345,15 +449,10 @@ class Generation:
         m = _intersection(parts, q.boost, self.doccount)
         if not len(m.docs) or len(words) < 2:
             return m
-        keep = np.zeros(len(m.docs), dtype=bool)
-        for leaf in self.leaves:
-            lo, hi = np.searchsorted(m.docs, [leaf.offset, leaf.offset + leaf.doccount])
-            if lo < hi:
-                keep[lo:hi] = self._adjacent(leaf, fieldname, words, m.docs[lo:hi] - leaf.offset)
+        keep = self._adjacent(fieldname, words, m.docs)
         return Matches(m.docs[keep], m.scores[keep])
 
-    @staticmethod
-    def _adjacent(leaf: Leaf, fieldname: str, words: list[list[bytes]], local: np.ndarray) -> np.ndarray:
+    def _adjacent(self, fieldname: str, words: list[list[bytes]], local: np.ndarray) -> np.ndarray:
         """Which of the documents `local` have word i at position p + i for some p, for every i.
 
         Each occurrence of word i becomes the key (document, position − i): a phrase starts where
@@ -362,17 +461,17 @@ class Generation:
         n, k = len(local), len(words)
         alive = np.arange(n, dtype=np.int64)
         common = None
-        order = sorted(range(k), key=lambda i: sum(len(leaf.positions(fieldname, b).ids) for b in words[i]))
+        order = sorted(range(k), key=lambda i: sum(len(self.positions(fieldname, b).ids) for b in words[i]))
         for i in order:
             keys = []
             for btext in words[i]:
-                owner, pos = leaf.term_positions(fieldname, btext, local[alive])
+                owner, pos = self.term_positions(fieldname, btext, local[alive])
                 keys.append(alive[owner] * _KEY + (pos - i + k))
-            found = np.unique(np.concatenate(keys)) if keys else positions._EMPTY_I
-            common = found if common is None else np.intersect1d(common, found, assume_unique=True)
+            found = _sorted_set(keys)
+            common = found if common is None else _sorted_intersection(common, found)
             if not len(common):
                 return np.zeros(n, dtype=bool)
-            alive = np.unique(common // _KEY)
+            alive = _dedupe_sorted(common // _KEY)
         out = np.zeros(n, dtype=bool)
         out[alive] = True
         return out
@@ -416,30 +515,22 @@ class Generation:
         b = w._field_B.get(fieldname, w.B)
         k1 = w.K1
         avgfl = s.avg_field_length(fieldname) or 1
-        # idf of a pair: from the documents containing both words (anywhere)
+        # idf of a pair: from the documents containing both words (anywhere) — the words'
+        # documents are their terms' (remembered) matches, ascending: intersected, not masked.
         present = {}
         for i in {i for p in pairs for i in p}:
-            mask = np.zeros(self.doccount, dtype=bool)
-            for btext in words[i]:
-                for leaf in self.leaves:
-                    mask[leaf.postings(fieldname, btext).ids + leaf.offset] = True
-            present[i] = mask
-        idf = {(i, j): math.log(self.doccount / (int(np.count_nonzero(present[i] & present[j])) + 1)) + 1
+            present[i] = _sorted_set([self._term_bytes(field, fieldname, btext).docs for btext in words[i]])
+        idf = {(i, j): math.log(self.doccount / (len(_sorted_intersection(present[i], present[j])) + 1)) + 1
                for i, j in pairs}
         # Every occurrence of word i in the window as the key (index in wdocs, position).
-        parts: dict[int, list[np.ndarray]] = {i: [] for i in present}
-        fl = np.zeros(len(wdocs))
-        for leaf in self.leaves:
-            lo, hi = np.searchsorted(wdocs, [leaf.offset, leaf.offset + leaf.doccount])
-            if lo >= hi:
-                continue
-            local = wdocs[lo:hi] - leaf.offset
-            fl[lo:hi] = leaf.lengths(fieldname)[local]
-            for i in present:
-                for btext in words[i]:
-                    owner, pos = leaf.term_positions(fieldname, btext, local)
-                    parts[i].append((owner + lo) * _KEY + pos)
-        keys = {i: np.unique(np.concatenate(ps)) if ps else positions._EMPTY_I for i, ps in parts.items()}
+        fl = self.lengths(fieldname)[wdocs].astype(np.float64)
+        keys = {}
+        for i in present:
+            ps = []
+            for btext in words[i]:
+                owner, pos = self.term_positions(fieldname, btext, wdocs)
+                ps.append(owner * _KEY + pos)
+            keys[i] = _sorted_set(ps)
         norm = k1 * ((1 - b) + b * fl / avgfl)
         out = np.zeros(len(wdocs))
         offsets = np.array([d for d in range(-PAIR_DISTANCE, PAIR_DISTANCE + 1) if d], dtype=np.int64)
@@ -472,15 +563,29 @@ class Generation:
             btext = field.to_bytes(q.text)
         except ValueError:
             return Matches.empty()
+        m = self._term_bytes(field, fieldname, btext)
+        return m if q.boost == 1.0 else Matches(m.docs, m.scores * q.boost)
+
+    def _term_bytes(self, field, fieldname: str, btext: bytes) -> Matches:
+        """`_scored_term`, remembered for this generation (read-only arrays: shared)."""
+        key = (fieldname, btext)
+        m = self._terms.get(key)
+        if m is None:
+            m = self._scored_term(field, fieldname, btext)
+            m.docs.setflags(write=False)  # shared by later queries: nobody writes into them
+            m.scores.setflags(write=False)
+            self._terms.put(key, m)
+        return m
+
+    def _scored_term(self, field, fieldname: str, btext: bytes) -> Matches:
+        """A term's matches in every segment, with their BM25F scores (no boost)."""
         docs, scores = [], []
         scorable = field.scorable
         if scorable:
             w = self.weighting
             b = w._field_B.get(fieldname, w.B)
             k1 = w.K1
-            df = s.doc_frequency(fieldname, btext)
-            idf = math.log(self.doccount / (df + 1)) + 1
-            avgfl = s.avg_field_length(fieldname) or 1
+            idf, avgfl = self._term_stats(fieldname, btext)
         for leaf in self.leaves:
             p = leaf.postings(fieldname, btext)
             if not len(p.ids):
@@ -495,11 +600,20 @@ class Generation:
             scores.append(sc)
         if not docs:
             return Matches.empty()
-        d = np.concatenate(docs)
-        sc = np.concatenate(scores)
-        if q.boost != 1.0:
-            sc = sc * q.boost
-        return Matches(d, sc)
+        return Matches(np.concatenate(docs), np.concatenate(scores))
+
+    def _term_stats(self, fieldname: str, btext: bytes) -> tuple[float, float]:
+        """(idf, average field length) for BM25F — what Whoosh computes, asked of every segment
+        for every term of every query; remembered for this generation (bounded)."""
+        key = (fieldname, btext)
+        v = self._stats.get(key)
+        if v is None:
+            s = self.searcher
+            if len(self._stats) > 100_000:
+                self._stats.clear()
+            df = s.doc_frequency(fieldname, btext)
+            v = self._stats[key] = (math.log(self.doccount / (df + 1)) + 1, s.avg_field_length(fieldname) or 1)
+        return v
 
     def _whoosh(self, q: wq.Query) -> Matches:
         """Fallback: Whoosh's own matcher for this subtree, per segment."""
@@ -591,5 +705,30 @@ def _intersection(parts: list[Matches], boost: float = 1.0, n: int = 0) -> Match
     return Matches(docs, scores)
 
 
-def day_to_date(day: int) -> dt.date:
-    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+def _dedupe_sorted(a: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (np.unique would sort, or hash, it again)."""
+    if len(a) < 2:
+        return a
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]
+
+
+def _sorted_set(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct values of `parts`, ascending. Position keys arrive ascending per term, so with
+    one term (the usual word of a phrase) there is nothing to sort."""
+    if not parts:
+        return positions._EMPTY_I
+    a = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if len(a) > 1 and not (a[1:] > a[:-1]).all():
+        a = _dedupe_sorted(np.sort(a))
+    return a
+
+
+def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Values of `a` also in `b`, both ascending and distinct (a search of the smaller in the larger)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.searchsorted(b, a)
+    at[at >= len(b)] = 0
+    return a[b[at] == a]

@@ -6,14 +6,16 @@ break letter joining. Highlighting reads the database text, not stored index fie
 from __future__ import annotations
 
 import re
+from html import unescape
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup, escape
 
-from app.arabic.normalise import fold, fold_keep_ta
+from app.arabic.normalise import TASHKEEL, TATWEEL, fold, fold_keep_ta
 from app.arabic.stem import stem_variants
 from app.arabic.tokenize import WORD_RE
 
@@ -109,11 +111,93 @@ class WordMatcher:
         return False
 
 
-def match_spans(text: str, matcher: WordMatcher) -> list[tuple[int, int]]:
+def _word_char(c: str) -> bool:
+    """What a word can be made of (`WORD_RE`'s alternatives: letters, digits, marks) and a little
+    more: a run of these characters starts and ends with the words it contains."""
+    return c.isalnum() or c == "_" or c in _MARKS
+
+
+_MARKS = frozenset(TASHKEEL | {TATWEEL})
+#: The characters whose folding `_letters` knows: Latin, Arabic, punctuation, spaces.
+_KNOWN = [(0x0000, 0x024F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0x2000, 0x206F)]
+_UNKNOWN, _GONE = np.uint32(0xFFFFFFFF), np.uint32(0xFFFFFFFE)
+
+
+@lru_cache(maxsize=1)
+def _letters() -> np.ndarray:
+    """What folding (`fold`, then `_CANON`) makes of each single character, by code point: the
+    folded character's code point, `_GONE` where it removes the character (diacritics), `_UNKNOWN`
+    where it makes several characters of it, or for characters outside `_KNOWN`. Built from
+    `fold` itself (once, a few milliseconds), so it cannot disagree with it."""
+    table = np.full(0x10000, _UNKNOWN, dtype=np.uint32)
+    for lo, hi in _KNOWN:
+        for cp in range(lo, hi + 1):
+            image = fold(chr(cp)).translate(_CANON)
+            if len(image) <= 1:
+                table[cp] = ord(image) if image else _GONE
+    return table
+
+
+def matching_form(text: str) -> tuple[str, np.ndarray | None] | None:
+    """The text as `WordMatcher` keys are written (folded, `_CANON` letters), and where each of
+    its characters stands in `text` (None: at the same position) — one table lookup per character,
+    in numpy. None when the text has a character `_letters` does not know."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(cps) or cps.max() > 0xFFFF:
+        return None
+    mapped = _letters()[cps]
+    if (mapped == _UNKNOWN).any():
+        return None
+    kept = mapped != _GONE
+    if kept.all():
+        return mapped.tobytes().decode("utf-32-le"), None
+    where = np.flatnonzero(kept)
+    return mapped[where].tobytes().decode("utf-32-le"), where
+
+
+#: `shaped` not given: compute it.
+_COMPUTE = object()
+
+
+def match_spans(text: str, matcher: WordMatcher, shaped=_COMPUTE) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` that `matcher` matches, in order.
+
+    Only words containing one of the matcher's keys can match (`WordMatcher.may_contain_match`),
+    so the keys are looked for in the folded text as a whole (`matching_form`, str.find) and
+    only the words around them are tested — rather than every word of a report's body, most of
+    them words of no query. A text with characters whose folding `_letters` does not know (other
+    scripts, presentation forms) is tokenised word by word instead."""
     if not matcher:
         return []
     matches = matcher.matches
-    return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
+    keys = matcher._keys
+    if not keys or not all(keys):
+        shaped = None  # an empty key is in every word
+    elif shaped is _COMPUTE:  # (a caller may keep each text's form: `matching_form(text)`)
+        shaped = matching_form(text)
+    if shaped is None:  # word by word
+        return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if matches(m.group())]
+    form, where = shaped
+    found: dict[int, int] = {}
+    search = WORD_RE.search
+    for key in keys:
+        j = form.find(key)
+        covered = -1
+        while j >= 0:
+            i = j if where is None else int(where[j])  # the same letter in `text`
+            if i >= covered:
+                # The word around position i: back to the start of its run of word characters
+                # (tokenising from there gives the words a scan of the whole text gives), then on.
+                s = i
+                while s > 0 and ((c := text[s - 1]).isalnum() or c in _MARKS or c == "_"):  # _word_char
+                    s -= 1
+                m = search(text, s)
+                while m is not None and m.end() <= i:
+                    m = search(text, m.end())
+                if m is not None and m.start() <= i:
+                    found[m.start()] = covered = m.end()
+            j = form.find(key, j + 1)
+    return [(a, b) for a, b in sorted(found.items()) if matches(text[a:b])]
 
 
 def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start_index: int = 0) -> tuple[Markup, int]:
@@ -122,10 +206,15 @@ def mark(text: str, matcher: WordMatcher, *, id_prefix: str | None = None, start
     With `id_prefix`, marks get ids `{prefix}{n}` (n counting from start_index + 1) so a page can
     link to the first match.
     """
+    return _marked(text, match_spans(text, matcher), id_prefix, start_index)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], id_prefix: str | None = None,
+            start_index: int = 0) -> tuple[Markup, int]:
     out: list[str] = []
     pos = 0
     n = start_index
-    for start, end in match_spans(text, matcher):
+    for start, end in spans:
         out.append(str(escape(text[pos:start])))
         n += 1
         attr = f' id="{id_prefix}{n}"' if id_prefix else ""
@@ -151,30 +240,69 @@ def _trim(text: str, start: int, end: int, focus: int, limit: int) -> tuple[int,
     return lo, hi
 
 
-def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passages: int = 2) -> Markup:
-    """The best one or two sentences for the query, about `limit` chars, with matches marked."""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    if not sentences:
-        return Markup("")
-    hits = match_spans(text, matcher)
-    scored = []
-    for i, (s, e) in enumerate(sentences):
-        inside = [h for h in hits if s <= h[0] < e]
-        distinct = len({fold(text[a:b]) for a, b in inside})
-        scored.append((distinct, len(inside), -i, s, e, inside[0][0] if inside else s))
-    scored.sort(reverse=True)
-    if not scored[0][0]:
-        chosen = [scored_by_order for scored_by_order in sorted(scored, key=lambda t: -t[2])[:1]]
-    else:
-        chosen = [t for t in scored[:passages] if t[0]]
+#: What ends a sentence (`_SENTENCE`): a sentence starts after the last of these before it.
+_SENTENCE_ENDS = ".!?؟؛\n"
+
+
+def _sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """The sentence (as `_SENTENCE.finditer` cuts the text) containing the word at `pos`."""
+    lo = max(0, pos - 400)  # most sentences are shorter: look back that far first
+    start = max(text.rfind(c, lo, pos) for c in _SENTENCE_ENDS)
+    if start < 0 and lo:
+        start = max(text.rfind(c, 0, lo) for c in _SENTENCE_ENDS)
+    return start + 1, _SENTENCE.match(text, start + 1).end()
+
+
+def _cut_inside_a_word(text: str, i: int) -> bool:
+    return 0 < i < len(text) and _word_char(text[i - 1]) and _word_char(text[i])
+
+
+def snippet_text(html: str) -> str:
+    """The text of a `snippet` (whose only tags are <mark> and </mark>): what `striptags` gives,
+    whitespace aside, without its regular expressions."""
+    t = str(html).replace("<mark>", "").replace("</mark>", "")
+    return unescape(t) if "&" in t else t
+
+
+def snippet(text: str, matcher: WordMatcher, limit: int = SNIPPET_CHARS, passages: int = 2,
+            shaped=_COMPUTE) -> Markup:
+    """The best one or two sentences for the query, about `limit` chars, with matches marked.
+
+    Sentences are ranked by the distinct query words they contain, then by matches, then by
+    position. Only the sentences around the matches are looked at (a report's body has dozens).
+    """
+    hits = match_spans(text, matcher, shaped)
+    if hits:
+        found: dict[int, tuple[int, list[tuple[int, int]]]] = {}
+        for h in hits:
+            s = h[0]
+            for start, (end, inside) in found.items():
+                if start <= s < end:
+                    inside.append(h)
+                    break
+            else:
+                start, end = _sentence_at(text, s)
+                found[start] = (end, [h])
+        scored = [(len({_forms(text[a:b])[0] for a, b in inside}), len(inside), -s, s, e, inside[0][0])
+                  for s, (e, inside) in found.items()]
+        scored.sort(reverse=True)
+        chosen = scored[:passages]
         chosen.sort(key=lambda t: -t[2])
+    else:
+        first = next((m for m in _SENTENCE.finditer(text) if m.group().strip()), None)
+        if first is None:
+            return Markup("")
+        chosen = [(0, 0, 0, first.start(), first.end(), first.start())]
     budget = limit // len(chosen) if len(chosen) > 1 else limit
     pieces: list[str] = []
     for k, (_, _, _, s, e, focus) in enumerate(chosen):
         while s < e and text[s].isspace():
             s += 1
         lo, hi = _trim(text, s, e, focus, budget)
-        html, _ = mark(text[lo:hi], matcher)
+        if _cut_inside_a_word(text, lo) or _cut_inside_a_word(text, hi):
+            html, _ = mark(text[lo:hi], matcher)  # the cut word's part is a word of its own
+        else:
+            html, _ = _marked(text[lo:hi], [(a - lo, b - lo) for a, b in hits if lo <= a and b <= hi])
         piece = str(html).strip()
         if lo > s or (k == 0 and s > 0):
             piece = "… " + piece

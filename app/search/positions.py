@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import PostingsCache, _block_arrays, term_blocks
+from .arrays import _block_arrays, term_blocks
 
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 
@@ -35,11 +35,6 @@ class PositionPostings:
 
 
 EMPTY = PositionPostings(_EMPTY_I, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8))
-
-#: Decoded position lists, by (segment id, field, term); separate from the docnum cache so that
-#: term-only queries never pay for positions.
-CACHE = PostingsCache(max_bytes=32 * 2**20)
-
 
 def _pack(ids: np.ndarray, values) -> PositionPostings:
     vals = [v if isinstance(v, bytes) else b"" for v in values]
@@ -65,15 +60,6 @@ def read_positions(segreader, fieldname: str, btext: bytes) -> PositionPostings:
         vals = block[2]
         all_vals.extend(vals if vals is not None else (b"",) * count)
     return _pack(np.concatenate(all_ids) if len(all_ids) > 1 else all_ids[0], all_vals)
-
-
-def cached_positions(segid, segreader, fieldname: str, btext: bytes) -> PositionPostings:
-    key = (segid, fieldname, btext)
-    p = CACHE.get(key)
-    if p is None:
-        p = read_positions(segreader, fieldname, btext)
-        CACHE.put(key, p)
-    return p
 
 
 def decode_varints(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

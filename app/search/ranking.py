@@ -14,6 +14,7 @@ page also shows):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from app.arabic.normalise import fold
@@ -40,7 +41,9 @@ def demote_duplicates(ranked: Sequence[T], group_of: Callable[[T], str | None], 
     return firsts + copies + tail
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
+    """Folded, whitespace collapsed (remembered: a report's title recurs on many pages)."""
     return " ".join(fold(text).split())
 
 

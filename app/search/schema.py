@@ -8,6 +8,8 @@ Stored fields are kept slim (the id only): snippets and pages read the text from
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from whoosh.analysis import IDAnalyzer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, Schema
@@ -19,6 +21,20 @@ from .fields import ArabicText, TextColumn
 #: Bumped whenever the analysis, schema or on-disk encoding (codec.py, fields.py) changes: an
 #: index of another version is rebuilt from the database.
 SCHEMA_VERSION = 6
+#: The index's name in its directory (table-of-contents files `_reports_<generation>.toc`).
+INDEX_NAME = "reports"
+#: The file in the index directory naming the SCHEMA_VERSION the index was built with.
+VERSION_FILE = "SIJILL_SCHEMA_VERSION"
+
+
+def index_in_place(path: Path) -> bool:
+    """An index of this schema version is in `path` (what `ArchiveIndex.open` opens without
+    rebuilding), judged from its files alone: `sijill serve` checks this before starting workers."""
+    try:
+        version_ok = (path / VERSION_FILE).read_text().strip() == str(SCHEMA_VERSION)
+    except OSError:
+        return False
+    return version_ok and any(path.glob(f"_{INDEX_NAME}_*.toc"))
 
 
 def build_schema() -> Schema:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, selectinload
 from whoosh.query import Or, Query, Term
 
@@ -20,7 +20,7 @@ from app.dates.timeline import Bucket
 from app.models import PlaceMention, Report
 
 from .backend import SearchBackend, SearchRequest
-from .highlight import WordMatcher, snippet
+from .highlight import WordMatcher, matching_form, snippet, snippet_text
 from .params import SearchParams
 from .query import ParsedQuery, parse
 from .ranking import WINDOW, demote_duplicates, spread_same_page
@@ -123,6 +123,81 @@ def day_histogram(day_counts: list[tuple[dt.date, int]]) -> tuple[list[Bucket], 
     return buckets, unit
 
 
+#: A results page's rows, as statements built once (the IDs bound per request): building and
+#: hashing a select per request cost more than running it.
+_HIT_ROWS = (select(Report.id, Report.title, Report.published, Report.date_basis, Report.source, Report.body)
+             .where(Report.id.in_(bindparam("ids", expanding=True))))
+_HIT_PLACES = (select(PlaceMention.report_id, PlaceMention.place_slug)
+               .where(PlaceMention.report_id.in_(bindparam("ids", expanding=True))))
+
+
+@dataclass(frozen=True)
+class HitRow:
+    """What a results page shows of one report, and its body's form for highlighting."""
+
+    id: str
+    title: str
+    published: dt.date | None
+    date_basis: str
+    source: str | None
+    body: str
+    places: tuple[str, ...]
+    shaped: object  # highlight.matching_form(body)
+
+
+class HitRows:
+    """`HitRow`s of the current index generation by report ID: an LRU per process, bounded in bytes.
+
+    WHY: the same reports come back on many pages (the best matches of common words, the newest
+    reports, a place's reports), each time two database reads and the body folded for
+    highlighting. A report's row does not change while its index generation stands (a report is
+    replaced or deleted only by an ingest, which commits a new generation), so rows are kept until
+    the generation changes; only rows the database returned are kept.
+    """
+
+    def __init__(self, max_bytes: int = 8 * 2**20):
+        self.max_bytes = max_bytes
+        self._rows: OrderedDict[str, HitRow] = OrderedDict()
+        self._bytes = 0
+        self._generation: object | None = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _size(row: HitRow) -> int:
+        """Roughly what a row holds: its texts (up to 4 bytes a character) and the body's form."""
+        shaped = row.shaped
+        form = (2 * len(shaped[0]) + (shaped[1].nbytes if shaped[1] is not None else 0)) if shaped else 0
+        return 2 * (len(row.body) + len(row.title)) + form + 200
+
+    def get(self, generation: object, ids: list[str]) -> dict[str, HitRow]:
+        with self._lock:
+            if generation is not self._generation:
+                self._rows.clear()
+                self._bytes = 0
+                self._generation = generation
+            found = {}
+            for rid in ids:
+                row = self._rows.get(rid)
+                if row is not None:
+                    self._rows.move_to_end(rid)
+                    found[rid] = row
+            return found
+
+    def put(self, generation: object, rows: list[HitRow]) -> None:
+        with self._lock:
+            if generation is not self._generation:
+                return
+            for row in rows:
+                size = self._size(row)
+                if row.id in self._rows or size > self.max_bytes // 16:  # a very long report: not kept
+                    continue
+                self._rows[row.id] = row
+                self._bytes += size
+            while self._bytes > self.max_bytes and self._rows:
+                _, old = self._rows.popitem(last=False)
+                self._bytes -= self._size(old)
+
+
 class ResultCache:
     """Finished `SearchPage`s of the current archive state, by their parameters: a bounded LRU, one
     per process, emptied whenever the state changes.
@@ -205,6 +280,7 @@ class SearchService:
         if cache_size is None:
             cache_size = archive.settings.result_cache
         self.cache = ResultCache(cache_size)
+        self.rows = HitRows()
 
     @property
     def backend(self) -> SearchBackend:
@@ -228,7 +304,9 @@ class SearchService:
             mentioned_to=p.date_to if mentioned else None,
             mentioned_timeline=mentioned,
             sort=p.effective_sort if query is not None else (p.sort or "newest"),
-            offset=(p.page - 1) * p.per_page, limit=p.per_page, collapse=p.collapse)
+            offset=(p.page - 1) * p.per_page, limit=p.per_page, collapse=p.collapse,
+            # a backend drawing the timeline itself (`published_histogram`) need not list the days
+            day_counts=not getattr(self.backend, "draws_timeline", False))
         fields.update(overrides)
         return SearchRequest(**fields)
 
@@ -298,9 +376,11 @@ class SearchService:
         if ranked and offset < WINDOW:
             # Near-duplicates must not crowd the first pages: rank a window, demote later copies of
             # a story below the first copy of every other story (`ranking.demote_duplicates`).
-            result = self.backend.search(self.request_for(p, parsed, offset=0,
+            result = self.backend.search(self.request_for(p, parsed, offset=0, group_keys=True,
                                                           limit=max(offset + p.per_page, WINDOW)))
-            groups = self._groups(result.ids)
+            # The backend's group keys (index columns) when it has them; else the database's.
+            groups = (dict(zip(result.ids, result.group_keys)) if result.group_keys is not None
+                      else self._groups(result.ids))
             order = demote_duplicates(list(zip(result.ids, result.scores)), lambda hit: groups.get(hit[0]))
             page_ids = order[offset:offset + p.per_page]
             result.ids, result.scores = [i for i, _ in page_ids], [sc for _, sc in page_ids]
@@ -315,11 +395,13 @@ class SearchService:
                                           key=lambda c: (-c.count, c.value))}
         if p.date_field == "mentioned":
             histogram, unit = result.mentioned_histogram, result.mentioned_unit
+        elif result.published_histogram is not None:
+            histogram, unit = result.published_histogram, result.published_unit
         else:
             histogram, unit = day_histogram(result.day_counts)
         if parsed.query is not None and p.effective_sort == "relevance":
             # near-identical reports (same headline or passage) do not sit side by side on a page
-            hits = spread_same_page(hits, lambda h: h.title, lambda h: h.snippet_html.striptags())
+            hits = spread_same_page(hits, lambda h: h.title, lambda h: snippet_text(h.snippet_html))
         suggestion = None
         if parsed.query is not None and result.total < FEW_RESULTS and p.page == 1:
             suggestion = self._suggest(parsed)
@@ -329,26 +411,31 @@ class SearchService:
         if not ids:
             return []
         matcher = parsed.word_matcher()
-        # Core selects of the columns a results page shows (no ORM identity map or relationship
-        # loading: a third of a page's database time). `original` (the text as received) is as
-        # long as the body and never shown here, so it is not read.
-        with self.archive.session() as s:
-            conn = s.connection()
-            rows = {r.id: r for r in conn.execute(
-                select(Report.id, Report.title, Report.published, Report.date_basis, Report.source, Report.body)
-                .where(Report.id.in_(ids)))}
-            places: dict[str, list[str]] = {}
-            for rid, slug in conn.execute(select(PlaceMention.report_id, PlaceMention.place_slug)
-                                       .where(PlaceMention.report_id.in_(ids))):
-                places.setdefault(rid, []).append(slug)
+        generation = self.archive.index.searcher()
+        rows = self.rows.get(generation, ids)
+        missing = [rid for rid in ids if rid not in rows]
+        if missing:
+            # Core selects of the columns a results page shows (no ORM identity map or
+            # relationship loading: a third of a page's database time). `original` (the text as
+            # received) is as long as the body and never shown here, so it is not read.
+            with self.archive.session() as s:
+                conn = s.connection()
+                found = list(conn.execute(_HIT_ROWS, {"ids": missing}))
+                places: dict[str, list[str]] = {}
+                for rid, slug in conn.execute(_HIT_PLACES, {"ids": missing}):
+                    places.setdefault(rid, []).append(slug)
+            fresh = [HitRow(r.id, r.title, r.published, r.date_basis, r.source, r.body,
+                            tuple(sorted(places.get(r.id, ()))), matching_form(r.body)) for r in found]
+            self.rows.put(generation, fresh)
+            rows.update((row.id, row) for row in fresh)
         hits = []
         for rid in ids:
             r = rows.get(rid)
             if r is None:  # in the index but not (yet) in the database: never show a ghost
                 continue
             hits.append(Hit(id=r.id, title=r.title, published=r.published, date_basis=r.date_basis,
-                            source=r.source, snippet_html=snippet(r.body, matcher),
-                            score=scores.get(rid), places=sorted(places.get(rid, ()))))
+                            source=r.source, snippet_html=snippet(r.body, matcher, shaped=r.shaped),
+                            score=scores.get(rid), places=list(r.places)))
         return hits
 
     # -- places ------------------------------------------------------------------------------

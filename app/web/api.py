@@ -57,7 +57,8 @@ def _search_links(request: Request, result: SearchResponse, html: str, feed: str
                         "بالترتيب نفسه، مع المقتطفات والتجميعات والمخطط الزمني وروابط الصفحات.",
             responses={**_ok("One page of results", link=True), **_NOT_MODIFIED, **_BAD},
             openapi_extra=openapi_extra(search_parameters()))
-def api_reports(request: Request, response: Response) -> SearchResponse:
+async def api_reports(request: Request, response: Response) -> SearchResponse:
+    # On the event loop, as its twin /reports (app/web/pages.py says why).
     params = SearchParams.parse(request.query_params)
     t0 = perf_counter()
     page = request.app.state.service.search(params)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.archive import Archive
 from app.config import Settings, get_settings
 from app.dates.hijri import arabic_digits
+from app.db import PREPARED_ENV
 from app.gazetteer.load import get as get_place
 from app.search.params import ParamError
 from app.search.service import SearchService
@@ -22,6 +24,8 @@ from app import __version__
 
 from . import api, dates, docs, export, feeds, pages
 from .caching import ArchiveVersions, ConditionalGet
+from .facets import place_facet, timeline_figure
+from .hits import result_item
 from .security import HEADERS as SECURITY_HEADERS
 from .security import ReadOnlySurface, SecurityHeaders
 from .views import place_label
@@ -78,7 +82,8 @@ def _error(request: Request, status: int, code: str, message: str, param: str | 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    archive = Archive(settings)
+    # Under `sijill serve` the database was migrated before the workers started (app.cli).
+    archive = Archive(settings, migrate_db=os.environ.get(PREPARED_ENV) != "1")
     app = FastAPI(title="Sijill — سجل", version=__version__, docs_url=None, redoc_url=None,
                   description=API_DESCRIPTION, openapi_tags=TAGS)
     app.state.settings = settings
@@ -97,6 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # One digit system in the interface: Arabic-Indic, as the date labels (app.dates.hijri) write them.
     templates.env.filters["num"] = arabic_digits
     templates.env.globals["page_numbers"] = page_numbers
+    # The sidebar's links (a timeline bar, a place) are built in Python: see facets.py.
+    templates.env.globals["timeline_figure"] = timeline_figure
+    templates.env.globals["place_facet"] = place_facet
+    templates.env.globals["result_item_html"] = result_item
     app.state.templates = templates
 
     @app.exception_handler(ParamError)

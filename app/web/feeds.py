@@ -11,7 +11,6 @@ import datetime as dt
 import re
 
 from fastapi import APIRouter, Request, Response
-from feedgen.feed import FeedGenerator
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -77,6 +76,8 @@ def feed(request: Request) -> Response:
     with request.app.state.archive.session() as s:
         extra = {rid: (ingested, url) for rid, ingested, url in
                  s.execute(select(Report.id, Report.ingested_at, Report.source_url).where(Report.id.in_(ids)))}
+
+    from feedgen.feed import FeedGenerator  # with lxml, ~50 ms of a server's start-up: loaded on the first feed
 
     fg = FeedGenerator()
     self_url = base + feed_url(params)

@@ -35,7 +35,6 @@ def utc(d: dt.datetime | None) -> dt.datetime | None:
 
 
 def place_label(slug: str) -> str | None:
-    from app.gazetteer.load import get
     p = get(slug)
     return p.name_ar if p else None
 

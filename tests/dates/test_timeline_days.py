@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from app.dates.timeline import day_number, histogram, histogram_days
+from app.dates.timeline import day_number, histogram, histogram_day_counts, histogram_days
 
 D = dt.date
 
@@ -66,3 +66,14 @@ def test_empty():
     empty = np.zeros(0, dtype=np.int64)
     assert histogram_days(empty, empty, empty) == ([], "day")
     assert histogram_days(*_arrays([[(D(2015, 1, 1), D(2015, 1, 2))]]), (D(2016, 1, 1), None)) == ([], "day")
+
+
+@pytest.mark.parametrize("span", [1, 20, 62, 63, 300, 367, 3000, 3661, 20000])
+def test_day_counts_give_histograms_buckets(span):
+    """`histogram_day_counts` (publication days counted first) = `histogram` of one-day ranges."""
+    rng = random.Random(span)
+    base = D(2011, 3, 15)
+    published = [base + dt.timedelta(days=rng.randrange(span)) for _ in range(500)]
+    uniq, cnt = np.unique(np.array([day_number(d) for d in published]), return_counts=True)
+    assert histogram_day_counts(uniq, cnt) == histogram([[(d, d)] for d in published])
+    assert histogram_day_counts(np.zeros(0, dtype=np.int64), np.zeros(0)) == ([], "day")

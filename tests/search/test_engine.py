@@ -197,6 +197,16 @@ def test_filters_facets_and_days_agree_with_a_recount(built):
     assert res.day_counts == sorted(Counter(d.published for d in expect).items())
 
 
+@pytest.mark.parametrize("q", [None, *QUERIES])
+def test_place_counts_of_few_and_many_matches_agree_with_a_recount(built, q):
+    """Few matches are counted from each one's own places, many in one pass over the field."""
+    ix, live = built
+    query = parse(q).query if q else None
+    matching = set(_whoosh_scores(ix, query)) if query is not None else {d.id for d in live}
+    res = ix.search(SearchRequest(query=query, limit=1))
+    assert res.place_counts == dict(Counter(p for d in live if d.id in matching for p in d.places))
+
+
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_date_orders_put_undated_last(built, sort):
     ix, live = built
@@ -208,6 +218,26 @@ def test_date_orders_put_undated_last(built, sort):
     assert dates[:len(dated)] == dated and not any(dates[len(dated):])
     assert dated == sorted(dated, reverse=sort == "newest")
     assert res.scores == [None] * len(res.ids)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_orders_break_ties_by_indexing_order(built, sort):
+    """Same date: newest shows the most recently indexed first, oldest the first indexed; the
+    first k of any page size are the first k of the whole order."""
+    ix, live = built
+    by_id = {d.id: d for d in live}
+    docnum = {rid: n for n, rid in enumerate(ix.generation().ids()) if rid in by_id}
+    sign = -1 if sort == "newest" else 1
+
+    def key(rid):
+        d = by_id[rid].published
+        return (d is None, sign * d.toordinal() if d else 0, sign * docnum[rid])
+
+    want = sorted(by_id, key=key)
+    for q in (None, parse("حلب").query):
+        expect = [i for i in want if q is None or i in _whoosh_scores(ix, q)]
+        for k in (1, 3, 10, len(expect)):
+            assert ix.search(SearchRequest(query=q, sort=sort, offset=0, limit=k)).ids == expect[:k]
 
 
 def test_browse_pages_partition_the_archive(built):

@@ -138,3 +138,26 @@ def test_help_documents_the_syntax(client):
     html = client.get("/help").text
     for item in ("OR", "title:", "كفرنب*", "حلب -لافروف", "«الأمم المتحدة»", "الاستعلام الطويل", "هل تقصد"):
         assert item in html
+
+
+def test_index_group_keys_group_as_the_database_does(archive):
+    """Duplicates are demoted by the index's group keys (no database query per page): reports
+    share a key exactly when they share a database `dup_group`; a lone report's key is its own."""
+    from sqlalchemy import select
+
+    from app.models import Report
+    from app.search.backend import SearchRequest
+    from app.search.query import parse
+
+    story = "زلزال قوي يضرب المنطقة الجبلية. زلزال بقوة ست درجات ضرب القرى صباحا."
+    _store(archive, [("a1", story + " أ.", "ga"), ("a2", story + " ب.", "ga"), ("b1", story + " ج.", "gb"),
+                     ("b2", story + " د.", "gb"), ("lone1", story + " هـ.", None), ("lone2", story + " و.", None)])
+    result = archive.index.search(SearchRequest(query=parse("زلزال").query, limit=10, group_keys=True))
+    assert len(result.group_keys) == len(result.ids) == 6
+    with archive.session() as s:
+        db = {rid: g for rid, g in s.execute(select(Report.id, Report.dup_group))}
+    key = dict(zip(result.ids, result.group_keys))
+    for x in result.ids:
+        for y in result.ids:
+            same_db = db[x] is not None and db[x] == db[y] or x == y
+            assert (key[x] == key[y]) == same_db, (x, y)
