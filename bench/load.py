@@ -10,12 +10,17 @@ on by default) most requests after the first round are cache hits. Two ways to m
 `--no-cache` starts the server with the cache off (the same requests, every one computed), and
 `--distinct` makes every request of the run different (the mix × pages 1–5 × 10–19 per page,
 visited in a cycle longer than the cache), as traffic of many different readers would be.
+Both still repeat the mix's few dozen query *words*, so the server's per-generation term data
+(scored postings, positions, report rows) stays warm. `--fresh` takes that away too: every
+request is a query no earlier request of the run shares a word with — single words and two-word
+queries drawn from the archive's own text (words of 4+ letters from a seeded sample of 4,000
+reports, each surface form used once — stems may still repeat —, common words first), a third of them with one of the mix's filters (a date window, a place, a sort).
 
 The clients speak minimal HTTP/1.1 over asyncio streams (keep-alive, Content-Length or chunked
 bodies) rather than through httpx: the load generator shares the machine's cores with the server,
 and a full client library costs several times the CPU per request.
 
-    python bench/load.py --size 10000 [--clients 50 --seconds 60 --workers 2] [--no-cache | --distinct]
+    python bench/load.py --size 10000 [--clients 50 --seconds 60 --workers 2] [--no-cache | --distinct | --fresh]
 """
 from __future__ import annotations
 
@@ -148,6 +153,46 @@ def distinct_urls(mix_params: list[dict]) -> list[str]:
     return out
 
 
+def fresh_urls(db: Path, mix_params: list[dict], count: int, seed: int = 20161215) -> list[str]:
+    """`count` results-page URLs whose queries share no word: 2/3 single words, 1/3 two words, from
+    the words of a seeded sample of the archive's reports (4+ Arabic letters, each word used once);
+    every third URL also carries the filters of one of the mix's filter-only or filtered entries."""
+    import random
+    import re
+    import sqlite3
+    from collections import Counter
+    from urllib.parse import urlencode
+
+    word = re.compile(r"[\u0621-\u064A]{4,}")
+    rng = random.Random(seed)
+    counts: Counter[str] = Counter()
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        n = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+        for rowid in rng.sample(range(1, n + 1), min(n, 4000)):
+            row = con.execute("SELECT body FROM reports WHERE rowid = ?", (rowid,)).fetchone()
+            counts.update(word.findall(row[0] if row else ""))
+    finally:
+        con.close()
+    # Each word once, in a random order weighted by how often the sample uses it (Efraimidis–
+    # Spirakis keys): the run's first requests lean to common words, as readers' queries do,
+    # and the long tail of rare words follows.
+    words = sorted(counts, key=lambda w: rng.random() ** (1.0 / counts[w]), reverse=True)
+    filters = [{k: v for k, v in p.items() if k != "q"} for p in mix_params if set(p) - {"q", "page"}]
+    out, it = [], iter(words)
+    for i in range(count):
+        try:
+            q = next(it) if i % 3 else f"{next(it)} {next(it)}"
+        except StopIteration:
+            break
+        items = [("q", q)]
+        if filters and i % 3 == 1:
+            for k, v in filters[(i // 3) % len(filters)].items():
+                items += [(k, str(one)) for one in (v if isinstance(v, list) else [v])]
+        out.append("/reports?" + urlencode(items + [("per_page", "10")]))
+    return out
+
+
 def url_with(params: dict, page: int, per_page: int) -> str:
     from urllib.parse import urlencode
     items = []
@@ -170,10 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     how = ap.add_mutually_exclusive_group()
     how.add_argument("--no-cache", action="store_true", help="server with SIJILL_RESULT_CACHE=0 (every page computed)")
     how.add_argument("--distinct", action="store_true", help="every request of the run a different page")
+    how.add_argument("--fresh", action="store_true", help="every request a query sharing no word with any other")
     a = ap.parse_args(argv)
     if a.no_cache:
         os.environ["SIJILL_RESULT_CACHE"] = "0"  # the server inherits the environment (harness.env_for)
-    mode = "no-cache" if a.no_cache else "distinct" if a.distinct else "cached"
+    mode = "no-cache" if a.no_cache else "distinct" if a.distinct else "fresh" if a.fresh else "cached"
     scale = scale_name(a.size)
     data = data_dir(a.size)
     if not (data / "archive.db").exists():
@@ -199,11 +245,12 @@ def main(argv: list[str] | None = None) -> int:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        run_urls = (distinct_urls(params) if a.distinct
+                    else fresh_urls(data / "archive.db", params, 30_000) if a.fresh else urls)
         cpu0 = os.times()
         server0 = server_cpu_s(server.proc.pid)
-        run_urls = distinct_urls(params) if a.distinct else urls
         lat, errors, elapsed = asyncio.run(run_load(server.base, run_urls, a.clients, a.seconds, a.max_requests,
-                                                    shared_cycle=a.distinct))
+                                                    shared_cycle=a.distinct or a.fresh))
         cpu1 = os.times()
         server_cpu = server_cpu_s(server.proc.pid) - server0
         stop.set()
