@@ -106,7 +106,7 @@ class Archive:
                                                              Report.dup_group.is_(None))
                                         .values(dup_group=Report.id))
                 # Glued words split against the archive's vocabulary: the index plus this batch.
-                vocab = BatchVocabulary(self.index.vocabulary(), count_word_sets(
+                vocab = BatchVocabulary(self.index.write_vocabulary(), count_word_sets(
                     r.__dict__.get(_WORDS) or document_words(_text(r)) for r in reports))
                 batch = self.index.batch()
                 try:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from .engine import Generation, Matches, day_to_date
 from .merge import TieredMerge, merge_all
 from .postings import GroupedPostings
 from .schema import SCHEMA_VERSION, build_schema
-from .vocabulary import IndexVocabulary
+from .vocabulary import VOCABULARY_FIELD, IndexVocabulary, KeptVocabulary
 
 INDEX_NAME = "reports"
 _VERSION_FILE = "SIJILL_SCHEMA_VERSION"
@@ -121,10 +122,12 @@ class WhooshBatch:
         self.index = index
         self.replace = replace
         self.writer = index.writer(bulk=bulk)
+        self._grouped: GroupedPostings | None = None
         if bulk:  # a whole archive: Whoosh's pool, which spills to disk
             self._add = self.writer.update_document if replace else self.writer.add_document
         else:  # a batch: postings grouped per term in memory (postings.py)
-            grouped = GroupedPostings(self.writer)
+            kept = index._kept is not None
+            grouped = self._grouped = GroupedPostings(self.writer, count_field=VOCABULARY_FIELD if kept else None)
             self._add = (lambda **f: grouped.update(f)) if replace else (lambda **f: grouped.add(f))
 
     def add(self, doc: IndexDocument, analysed: dict | None = None) -> None:
@@ -141,7 +144,24 @@ class WhooshBatch:
         self.writer.delete_by_term("id", report_id)
 
     def commit(self, *, optimize: bool = False) -> None:
-        self.writer.commit(mergetype=merge_all if optimize else TieredMerge(MERGE_BASE))
+        policy = merge_all if optimize else TieredMerge(MERGE_BASE)
+        kept = self.index._kept
+        if kept is None:
+            self.writer.commit(mergetype=policy)
+        else:
+            dropped = []
+
+            def tracked(writer, segments):
+                segments = list(segments)
+                out = policy(writer, segments)
+                remaining = {s.segid for s in out}
+                dropped.extend(s for s in segments if s.segid not in remaining and s.has_deletions())
+                return out
+
+            generation = self.writer.generation
+            self.writer.commit(mergetype=tracked)
+            added = self._grouped.counted if self._grouped is not None else None
+            kept.committed(generation - 1, generation, added, bool(dropped))
         self.index._committed()
 
     def cancel(self) -> None:
@@ -173,6 +193,8 @@ class ArchiveIndex:
         self._current: tuple[int, Searcher] | None = None
         self._generation: Generation | None = None
         self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
+        #: Document frequencies kept across the batches of an ingest run (`keeping_vocabulary`).
+        self._kept: KeptVocabulary | None = None
         self._ix = None
         #: True when `open` had to create the index (none there, or of an older schema version).
         self.recreated = False
@@ -278,6 +300,23 @@ class ArchiveIndex:
             if self._vocabulary is None or self._vocabulary[0] is not s:
                 self._vocabulary = (s, IndexVocabulary(s.reader(), lock=self.read_lock))
             return self._vocabulary[1]
+
+    @contextmanager
+    def keeping_vocabulary(self) -> Iterator[None]:
+        """Within: `write_vocabulary` keeps its lookups across this process's commits (an ingest
+        run: see `KeptVocabulary`); the counts are dropped at the end."""
+        outer = self._kept
+        self._kept = outer or KeptVocabulary()
+        try:
+            yield
+        finally:
+            self._kept = outer
+
+    def write_vocabulary(self) -> IndexVocabulary | KeptVocabulary:
+        """The vocabulary a batch about to be written splits glued words against: `vocabulary()`,
+        with its lookups kept across batches within `keeping_vocabulary`."""
+        base = self.vocabulary()
+        return self._kept.at(base) if self._kept is not None else base
 
     def close_searcher(self) -> None:
         with self._lock:

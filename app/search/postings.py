@@ -39,8 +39,11 @@ def _quantised(length: int) -> int:
 class GroupedPostings:
     """Fills `writer`'s new segment; use `add` / `update` instead of the writer's own methods."""
 
-    def __init__(self, writer):
+    def __init__(self, writer, count_field: str | None = None):
         self.writer = writer
+        #: `count_field`'s terms → documents in the flushed segment (`vocabulary.KeptVocabulary`).
+        self.count_field = count_field
+        self.counted: dict[bytes, int] | None = {} if count_field else None
         self.schema = writer.schema
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector:
@@ -156,6 +159,8 @@ class GroupedPostings:
             terms = self.terms[fieldname]
             if not terms:
                 continue
+            if fieldname == self.count_field:
+                self.counted = {t: len(p[0]) for t, p in terms.items()}
             fw.start_field(fieldname, self.schema[fieldname])
             lengths = self.lengths.get(fieldname)
             inline = _inliner(fw, lengths)
