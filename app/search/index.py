@@ -316,7 +316,17 @@ class ArchiveIndex:
         """The vocabulary a batch about to be written splits glued words against: `vocabulary()`,
         with its lookups kept across batches within `keeping_vocabulary`."""
         base = self.vocabulary()
-        return self._kept.at(base) if self._kept is not None else base
+        if self._kept is None:
+            return base
+        generation = base.generation
+        if generation is None and base.doc_count_all() == 0:
+            # An index without segments (its reader knows no generation): the latest table of
+            # contents' generation, if that one is empty too.
+            ix = self.open()
+            generation = ix.latest_generation()
+            if ix.doc_count_all():
+                generation = None
+        return self._kept.at(base, generation)
 
     def close_searcher(self) -> None:
         with self._lock:

@@ -16,24 +16,44 @@ kept: it spills to disk, where these lists would hold a whole archive in memory.
 """
 from __future__ import annotations
 
+import struct
 from array import array
 
+import numpy as np
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from app.arabic.analyzer import splitter_for
 from app.arabic.glue import active_vocabulary
 
-from .codec import CompactTermInfo
+from .codec import _COMPACT_INLINE, CompactFieldWriter, CompactTermInfo, _mini_weights_list
 from .fields import PreAnalysed
 
 BLOCK = 128
+_DOUBLE = struct.Struct(">d")
 
 
 def _quantised(length: int) -> int:
     """A field length as the segment's per-document reader gives it back (0: none stored)."""
     b = length_to_byte(length)
     return byte_to_length(b) if b else 0
+
+
+class _FieldPostings:
+    """One field's postings of the batch as flat parts, in docnum order: the terms (one bytes
+    object per posting), weights, values (one blob per document) — nothing per posting but the
+    term, so adding a document costs a few appends; grouping per term happens once, at commit,
+    with numpy."""
+
+    __slots__ = ("terms", "weights", "values", "value_lengths", "docs", "counts")
+
+    def __init__(self) -> None:
+        self.terms: list[bytes] = []
+        self.weights: list[np.ndarray] = []
+        self.values: list[bytes] = []
+        self.value_lengths: list[bytes] = []
+        self.docs: list[int] = []
+        self.counts: list[int] = []
 
 
 class GroupedPostings:
@@ -48,11 +68,11 @@ class GroupedPostings:
         for name, field in self.schema.items():
             if field.separate_spelling() or field.vector:
                 raise ValueError(f"field {name!r}: spelling words and term vectors need Whoosh's own writer")
-        #: fieldname → term bytes → (docnums, weights, values)
-        self.terms: dict[str, dict[bytes, tuple[array, list, list]]] = {}
-        #: fieldname → quantised length by docnum (scorable fields)
+        self.fields: dict[str, _FieldPostings] = {}
+        #: fieldname → quantised length by docnum, and its length byte (scorable fields)
         self.lengths: dict[str, list[int]] = {}
-        self._quant: dict[int, int] = {}
+        self.length_bytes: dict[str, bytearray] = {}
+        self._quant: dict[int, tuple[int, int]] = {}
         self._splitter = None
         self._asked: dict[frozenset[str], bool] = {}
         writer._flush_segment = self._flush_segment  # the commit path calls it on the instance
@@ -83,46 +103,52 @@ class GroupedPostings:
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    terms = self.terms.get(fieldname)
-                    if terms is None:
-                        terms = self.terms[fieldname] = {}
+                    acc = self.fields.get(fieldname)
+                    if acc is None:
+                        acc = self.fields[fieldname] = _FieldPostings()
                     scorable = field.scorable
                     if isinstance(value, PreAnalysed) and field.fast_path_ok() and self._nothing_splits(value.asked):
-                        # The usual case at ingest, unrolled: what `field.index(value)` yields.
-                        freqs, lens = array("I"), array("I")
-                        freqs.frombytes(value.freqs)
-                        lens.frombytes(value.value_lengths)
-                        fb = field.format.field_boost
-                        blob, at = value.values, 0
-                        for tbytes, freq, n in zip(value.terms.split(b"\0") if value.freqs else (), freqs, lens):
-                            p = terms.get(tbytes)
-                            if p is None:
-                                p = terms[tbytes] = (array("I"), [], [])
-                            p[0].append(docnum)
-                            p[1].append(float(freq) * fb)
-                            p[2].append(blob[at:at + n])
-                            at += n
-                        if scorable:
-                            length = sum(freqs)
+                        # The usual case at ingest: what `field.index(value)` yields, as flat parts.
+                        n = len(value.freqs) >> 2
+                        if n:
+                            freqs = np.frombuffer(value.freqs, dtype=np.uint32)
+                            acc.terms.extend(value.terms.split(b"\0"))
+                            acc.weights.append(freqs * field.format.field_boost)
+                            acc.values.append(value.values)
+                            acc.value_lengths.append(value.value_lengths)
+                            acc.docs.append(docnum)
+                            acc.counts.append(n)
+                            if scorable:
+                                length = int(freqs.sum())
                     else:
+                        terms, weights, values = [], [], []
                         for tbytes, freq, weight, vbytes in field.index(value):
                             if scorable:
                                 length += freq
-                            p = terms.get(tbytes)
-                            if p is None:
-                                p = terms[tbytes] = (array("I"), [], [])
-                            p[0].append(docnum)
-                            p[1].append(weight)
-                            p[2].append(vbytes)
+                            terms.append(tbytes)
+                            weights.append(weight)
+                            values.append(vbytes)
+                        if terms:
+                            acc.terms.extend(terms)
+                            acc.weights.append(np.array(weights, dtype=np.float64))
+                            acc.values.append(b"".join(values))
+                            acc.value_lengths.append(array("I", map(len, values)).tobytes())
+                            acc.docs.append(docnum)
+                            acc.counts.append(len(terms))
                     if scorable:
                         lens = self.lengths.get(fieldname)
                         if lens is None:
                             lens = self.lengths[fieldname] = []
-                        lens.extend([0] * (docnum + 1 - len(lens)))
+                            self.length_bytes[fieldname] = bytearray()
+                        lbytes = self.length_bytes[fieldname]
+                        if len(lens) <= docnum:
+                            lens.extend([0] * (docnum + 1 - len(lens)))
+                            lbytes.extend(bytes(docnum + 1 - len(lbytes)))
                         q = self._quant.get(length)
                         if q is None:
-                            q = self._quant[length] = _quantised(length)
-                        lens[docnum] = q
+                            b = length_to_byte(length)
+                            q = self._quant[length] = (byte_to_length(b) if b else 0, b)
+                        lens[docnum], lbytes[docnum] = q
                 if isinstance(value, PreAnalysed):
                     value = value.text  # what a stored field or column would hold
                 pdw.add_field(fieldname, field, value if field.stored else None, length)
@@ -155,50 +181,137 @@ class GroupedPostings:
         w = self.writer
         w.perdocwriter.close()
         fw = w.fieldwriter
-        for fieldname in sorted(self.terms):
-            terms = self.terms[fieldname]
-            if not terms:
+        for fieldname in sorted(self.fields):
+            acc = self.fields[fieldname]
+            if not acc.terms:
                 continue
+            field = self.schema[fieldname]
+            grouped = _group(acc)
             if fieldname == self.count_field:
-                self.counted = {t: len(p[0]) for t, p in terms.items()}
-            fw.start_field(fieldname, self.schema[fieldname])
-            lengths = self.lengths.get(fieldname)
-            inline = _inliner(fw, lengths)
-            for tbytes in sorted(terms):
-                ids, weights, values = terms[tbytes]
-                if len(ids) == 1 and inline is not None:
-                    inline(tbytes, ids[0], weights[0], values[0])
-                    continue
-                fw.start_term(tbytes)
-                _fill_blocks(fw._postwriter, ids, weights, values, lengths)
-                fw.finish_term()
+                self.counted = dict(zip(grouped.terms, grouped.counts.tolist()))
+            fw.start_field(fieldname, field)
+            _write_field(fw, field, grouped, self.lengths.get(fieldname), self.length_bytes.get(fieldname))
             fw.finish_field()
         fw.close()
-        self.terms.clear()
+        self.fields.clear()
         self.lengths.clear()
+        self.length_bytes.clear()
 
 
-def _inliner(fw, lengths):
-    """For a term in one document (most terms of a batch): its term-table row written directly,
-    as start_term → add_posting → finish_term would leave it (postings inlined in the row)."""
-    if fw._codec._inlinelimit < 2:
-        return None
+class _Grouped:
+    """A field's postings sorted by term (then docnum): term i's postings are [starts[i], ends[i])."""
+
+    __slots__ = ("terms", "counts", "starts", "docs", "weights", "value_starts", "value_lengths", "blob")
+
+
+def _group(acc: _FieldPostings) -> _Grouped:
+    g = _Grouped()
+    terms = acc.terms
+    g.terms = sorted(set(terms))
+    number = dict(zip(g.terms, range(len(g.terms))))
+    tids = np.fromiter(map(number.__getitem__, terms), dtype=np.int64, count=len(terms))
+    order = np.argsort(tids, kind="stable")  # stable: each term's postings stay in docnum order
+    g.counts = np.bincount(tids, minlength=len(g.terms))
+    g.starts = np.cumsum(g.counts) - g.counts
+    g.docs = np.repeat(np.array(acc.docs, dtype=np.int64), acc.counts)[order]
+    g.weights = np.concatenate(acc.weights)[order]
+    lengths = np.frombuffer(b"".join(acc.value_lengths), dtype=np.uint32).astype(np.int64)
+    g.value_starts = (np.cumsum(lengths) - lengths)[order]
+    g.value_lengths = lengths[order]
+    g.blob = b"".join(acc.values)
+    return g
+
+
+def _write_field(fw, field, g: _Grouped, lengths: list[int] | None, length_bytes: bytearray | None) -> None:
+    """Every term of one field, in order: a term in fewer than the codec's inline limit of
+    documents as its term-table row directly (what start_term → add_posting… → finish_term
+    leaves: the postings inlined in the row), the others through the postings writer, a block
+    at a time."""
+    n_terms = len(g.terms)
+    docs = g.docs
+    # Length bytes of each posting's document, and each term's shortest (non-zero) and longest.
+    if length_bytes is not None:
+        lb = np.frombuffer(bytes(length_bytes), dtype=np.uint8).astype(np.int64)
+        plb = np.zeros(len(docs), dtype=np.int64)
+        inside = docs < len(lb)
+        plb[inside] = lb[docs[inside]]
+        maxb = np.maximum.reduceat(plb, g.starts).tolist()
+        minb = np.minimum.reduceat(np.where(plb == 0, 256, plb), g.starts)
+        minb = np.where(minb == 256, 0, minb).tolist()
+    else:
+        maxb = minb = [0] * n_terms
+    inline_limit = fw._codec._inlinelimit if isinstance(fw, CompactFieldWriter) else 0
+    counts, starts = g.counts.tolist(), g.starts.tolist()
+    docs_l = docs.tolist()
+    w32 = g.weights.astype(np.float32).tolist()  # the postings writer keeps weights as float32
+    vs, vl, blob = g.value_starts.tolist(), g.value_lengths.tolist(), g.blob
     tindex_add, prefix = fw._tindex.add, pack_ushort(fw._fieldid)
+    for i, tbytes in enumerate(g.terms):
+        c, s = counts[i], starts[i]
+        e = s + c
+        if c < inline_limit:
+            values = [blob[a:a + n] for a, n in zip(vs[s:e], vl[s:e]) if n]
+            row = _inline_row(docs_l[s:e], w32[s:e], values, minb[i], maxb[i])
+            tindex_add(prefix + tbytes, row)
+            continue
+        fw.start_term(tbytes)
+        _fill_blocks(fw._postwriter, array("I", docs[s:e].astype(np.uint32).tobytes()), g.weights[s:e].tolist(),
+                     [blob[a:a + n] for a, n in zip(vs[s:e], vl[s:e])], lengths)
+        fw.finish_term()
 
-    def inline(tbytes: bytes, docnum: int, weight: float, value: bytes) -> None:
-        ti = CompactTermInfo()
-        wf = array("f", (weight,))
-        length = lengths[docnum] if lengths is not None and docnum < len(lengths) else 0
-        ti._weight = sum(wf)
-        ti._df = 1
-        ti._minlength = length or None
-        ti._maxlength = length
-        ti._maxweight = weight if weight > 0 else 0
-        ti._minid = ti._maxid = docnum
-        ti.set_inline(array("I", (docnum,)), wf, [value] if value else [])
-        tindex_add(prefix + tbytes, ti.to_bytes())
 
-    return inline
+#: Pickle opcodes of the small ints postings are made of (docnums, integral weights).
+_INT_OPS = tuple(b"K" + bytes((v,)) for v in range(256)) + tuple(b"M" + v.to_bytes(2, "little")
+                                                                  for v in range(256, 65536))
+_TUPLE_END = (b")", b"\x85", b"\x86", b"\x87")
+
+
+def _inline_row(ids: list[int], weights: list[float], values: list[bytes], minb: int, maxb: int) -> bytes:
+    """`CompactTermInfo.to_bytes()` of a term whose postings are inlined: flag, length bytes and
+    `_pickle_small((ids, weights, values))` — written here without the general pickler's
+    recursion (a batch has ~100,000 such rows); anything unusual goes through it after all."""
+    n = len(ids)
+    out = [bytes((_COMPACT_INLINE, minb, maxb)), b"\x80\x02"]
+    if n > 3:
+        out.append(b"(")
+    for d in ids:
+        if 0 <= d < 65536:
+            out.append(_INT_OPS[d])
+        else:
+            return _inline_row_general(ids, weights, values, minb, maxb)
+    out.append(_TUPLE_END[n] if n <= 3 else b"t")
+    ws = _mini_weights_list(weights)
+    if len(ws) > 3:
+        out.append(b"(")
+    for x in ws:
+        if type(x) is int and 0 <= x < 65536:
+            out.append(_INT_OPS[x])
+        elif type(x) is float:
+            out.append(b"G" + _DOUBLE.pack(x))
+        else:
+            return _inline_row_general(ids, weights, values, minb, maxb)
+    out.append(_TUPLE_END[len(ws)] if len(ws) <= 3 else b"t")
+    vals = values if values else (None,) * n
+    if len(vals) > 3:
+        out.append(b"(")
+    for v in vals:
+        if v is None:
+            out.append(b"N")
+        elif len(v) < 256:
+            out.append(b"C" + bytes((len(v),)) + v)
+        else:
+            return _inline_row_general(ids, weights, values, minb, maxb)
+    out.append(_TUPLE_END[len(vals)] if len(vals) <= 3 else b"t")
+    out.append(b"\x87.")
+    return b"".join(out)
+
+
+def _inline_row_general(ids, weights, values, minb: int, maxb: int) -> bytes:
+    ti = CompactTermInfo()
+    ti._minlength = byte_to_length(minb) if minb else None
+    ti._maxlength = byte_to_length(maxb)
+    ti.set_inline(array("I", ids), array("f", weights), values)
+    return ti.to_bytes()
 
 
 def _fill_blocks(pw, ids: array, weights: list, values: list, lengths: list[int] | None) -> None:

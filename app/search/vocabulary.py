@@ -91,12 +91,13 @@ class KeptVocabulary:
         self.complete = False
         self._base: IndexVocabulary | None = None
 
-    def at(self, base: IndexVocabulary) -> KeptVocabulary:
-        """These counts for `base`'s generation (forgotten if they are of another one)."""
-        if base.generation is None or base.generation != self.generation:
+    def at(self, base: IndexVocabulary, generation: int | None) -> KeptVocabulary:
+        """These counts for `base`, a reader of the index's `generation` (None: unknown), forgotten
+        if they are of another generation."""
+        if generation is None or generation != self.generation:
             self.counts = {}
             self.complete = base.doc_count_all() == 0
-            self.generation = base.generation
+            self.generation = generation
         self._base = base
         return self
 

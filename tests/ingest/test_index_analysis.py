@@ -118,7 +118,7 @@ def test_grouped_postings_write_the_segment_whoosh_writes(tmp_path, seed_texts):
     import hashlib
 
     from app.search.backend import IndexDocument
-    from app.search.index import ArchiveIndex, fields_for
+    from app.search.index import ArchiveIndex, fields_for, pre_analyse
     from app.search.postings import GroupedPostings
 
     paragraphs = [p for t in seed_texts for p in t.split("\n") if len(p) > 40]
@@ -129,13 +129,18 @@ def test_grouped_postings_write_the_segment_whoosh_writes(tmp_path, seed_texts):
                           source_id=f"src-{i}" if i % 2 else None)
             for i in range(300)]  # 300 documents: terms with several posting blocks of 128
     contents = []
-    for grouped in (True, False):
-        index = ArchiveIndex(tmp_path / ("grouped" if grouped else "whoosh"))
+    for grouped, ahead in ((True, True), (True, False), (False, False)):
+        index = ArchiveIndex(tmp_path / f"{grouped}-{ahead}")
         index.open()
         w = index.writer()
         g = GroupedPostings(w) if grouped else None
         for d in docs:
-            g.update(fields_for(d)) if grouped else w.update_document(**fields_for(d))
+            fields = fields_for(d)
+            if ahead:  # text fields analysed ahead, as ingest workers hand them over
+                analysed = pre_analyse(w.schema, d)
+                assert analysed
+                fields.update(analysed)
+            g.update(fields) if grouped else w.update_document(**fields)
         w.commit(merge=False)
         files = sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in index.path.iterdir()
                        if f.is_file() and f.suffix in (".trm", ".pst", ".col", ".seg"))
@@ -143,4 +148,4 @@ def test_grouped_postings_write_the_segment_whoosh_writes(tmp_path, seed_texts):
         with index.open().searcher() as s:
             assert s.doc_count() == 300
         contents.append(files)
-    assert contents[0] == contents[1]
+    assert contents[0] == contents[1] == contents[2]
