@@ -122,8 +122,14 @@ def test_grouped_postings_write_the_segment_whoosh_writes(tmp_path, seed_texts):
     from app.search.postings import GroupedPostings
 
     paragraphs = [p for t in seed_texts for p in t.split("\n") if len(p) > 40]
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهي"
+
+    def rare(k: int) -> str:  # a word of a few documents (terms inlined in the term table)
+        return "كلمة" + letters[k % len(letters)] + letters[k // len(letters) % len(letters)]
+
     docs = [IndexDocument(id=f"r{i:04d}", sha256=f"{i:064x}", title=paragraphs[i % len(paragraphs)][:60],
-                          body="\n".join(paragraphs[(i * 3 + j) % len(paragraphs)] for j in range(1 + i % 4)),
+                          body="\n".join(paragraphs[(i * 3 + j) % len(paragraphs)] for j in range(1 + i % 4))
+                          + f"\n{rare(i // 3)} {rare(1000 + i // 2)} {rare(2000 + i // 4)}",
                           published=dt.date(2016, 1 + i % 12, 1 + i % 28) if i % 5 else None,
                           places=("aleppo", "idlib")[: i % 3], dup_group=None,
                           source_id=f"src-{i}" if i % 2 else None)
