@@ -361,6 +361,118 @@ class CompactPostingsWriter(W3PostingsWriter):
             self._ids = array("I")
 
 
+#: Pickle opcodes of the small non-negative ints postings are made of (docnums, deltas, weights).
+_INT_OPS = tuple(b"K" + bytes((v,)) for v in range(256)) + tuple(b"M" + v.to_bytes(2, "little")
+                                                                  for v in range(256, 65536))
+_TUPLE_END = (b")", b"\x85", b"\x86", b"\x87")
+_DOUBLE = struct.Struct(">d")
+
+
+def flat_tuple_ops(items, out: list) -> bool:
+    """`_opcodes` of a tuple of ints, floats, bytes and None (no nesting), appended to `out`:
+    the same bytes without a recursive call per item. False: something else (use `_opcodes`)."""
+    n = len(items)
+    if n > 3:
+        out.append(b"(")
+    for v in items:
+        t = type(v)
+        if t is int:
+            if 0 <= v < 65536:
+                out.append(_INT_OPS[v])
+            elif -2**31 <= v < 2**31:
+                out.append(b"J" + v.to_bytes(4, "little", signed=True))
+            else:
+                return False
+        elif t is float:
+            out.append(b"G" + _DOUBLE.pack(v))
+        elif t is bytes:
+            m = len(v)
+            out.append((b"C" + bytes((m,)) if m < 256 else b"B" + m.to_bytes(4, "little")) + v)
+        elif v is None:
+            out.append(b"N")
+        else:
+            return False
+    out.append(_TUPLE_END[n] if n <= 3 else b"t")
+    return True
+
+
+def _pickle_triple(a, b, c) -> bytes:
+    """`_pickle_small((a, b, c))` for flat tuples (or None) `a`, `b`, `c`."""
+    out = [b"\x80\x02"]
+    for part in (a, b, c):
+        if part is None:
+            out.append(b"N")
+        elif not flat_tuple_ops(part, out):
+            return _pickle_small((a, b, c))
+    out.append(b"\x87.")
+    return b"".join(out)
+
+
+def inline_row(ids: list[int], weights: list[float], values: list[bytes], minb: int, maxb: int) -> bytes:
+    """`CompactTermInfo.to_bytes()` of a term whose postings are inlined in its row: `ids`
+    (docnums), `weights` (float32 values), `values` (the non-empty ones), the length bytes."""
+    vals = tuple(values) if values else (None,) * len(ids)
+    return bytes((_COMPACT_INLINE, minb, maxb)) + _pickle_triple(tuple(ids), _mini_weights_list(weights), vals)
+
+
+def term_postings(ids: list[int], weights: list[float], weights32: list[float], values: list[bytes],
+                  length_bytes: list[int] | None, fixedsize: int | None, compression: int,
+                  blocklimit: int) -> tuple[bytes, float, int, int, int, float]:
+    """One term's posting list as `CompactPostingsWriter` writes it when its postings are added
+    one by one (header, then blocks of `blocklimit`, the last with a negative length), and the
+    statistics its term-table row needs: (bytes, total weight, df, min and max length byte,
+    max weight). `weights`: as added (doubles); `weights32`: the same as float32 values;
+    `length_bytes`: each posting's document's field-length byte (None: field not scored)."""
+    out = [WHOOSH3_HEADER_MAGIC]
+    n = len(ids)
+    total_weight = 0
+    maxweight = 0
+    minb = maxb = 0
+    for start in range(0, n, blocklimit):
+        end = min(n, start + blocklimit)
+        bids = ids[start:end]
+        deltas = [bids[0]] + [b - a for a, b in zip(bids, bids[1:])]
+        bw = weights32[start:end]
+        first = bw[0]
+        if all(w == 1.0 for w in bw):
+            mw = None
+        elif all(w == first for w in bw):
+            mw = first
+        else:
+            mw = _mini_weights_list(bw)
+        if fixedsize is None or fixedsize < 0:
+            mv = tuple(v for v in values[start:end] if v)
+        elif fixedsize == 0:
+            mv = None
+        else:
+            mv = b"".join(v for v in values[start:end] if v)
+        if (mw is None or type(mw) is tuple) and (mv is None or type(mv) is tuple):
+            databytes = _pickle_triple(tuple(deltas), mw, mv)
+        else:
+            databytes = _pickle_small((tuple(deltas), mw, mv))
+        comp = compression if len(databytes) >= COMPRESSION_MIN_SIZE else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        bmax = max(0, max(weights[start:end]))
+        if length_bytes is not None:
+            lb = length_bytes[start:end]
+            hi = max(lb)
+            lo = min((x for x in lb if x), default=0)
+        else:
+            lo = hi = 0
+        infobytes = _pickle_small((end - start, bids[-1], _mini_number(bmax), comp, lo, hi))
+        blocklength = len(infobytes) + len(databytes)
+        out.append(pack_int(-blocklength if end == n else blocklength))
+        out.append(infobytes)
+        out.append(databytes)
+        total_weight += sum(bw)
+        if lo and (not minb or lo < minb):
+            minb = lo
+        maxb = max(maxb, hi)
+        maxweight = max(maxweight, bmax)
+    return b"".join(out), total_weight, n, minb, maxb, maxweight
+
+
 class _WholeColumnLengths:
     """Field lengths for segment writing, each length column read once as bytes.
 

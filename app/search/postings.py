@@ -16,21 +16,19 @@ kept: it spills to disk, where these lists would hold a whole archive in memory.
 """
 from __future__ import annotations
 
-import struct
 from array import array
 
 import numpy as np
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from app.arabic.analyzer import splitter_for
 from app.arabic.glue import active_vocabulary
 
-from .codec import _COMPACT_INLINE, CompactFieldWriter, CompactTermInfo, _mini_weights_list
+from .codec import CompactFieldWriter, CompactTermInfo, inline_row, term_postings
 from .fields import PreAnalysed
 
 BLOCK = 128
-_DOUBLE = struct.Struct(">d")
 
 
 def _quantised(length: int) -> int:
@@ -240,78 +238,40 @@ def _write_field(fw, field, g: _Grouped, lengths: list[int] | None, length_bytes
         minb = np.where(minb == 256, 0, minb).tolist()
     else:
         maxb = minb = [0] * n_terms
-    inline_limit = fw._codec._inlinelimit if isinstance(fw, CompactFieldWriter) else 0
+    compact = isinstance(fw, CompactFieldWriter)
+    inline_limit = fw._codec._inlinelimit if compact else 0
     counts, starts = g.counts.tolist(), g.starts.tolist()
     docs_l = docs.tolist()
+    w64 = g.weights.tolist()
     w32 = g.weights.astype(np.float32).tolist()  # the postings writer keeps weights as float32
+    plb_l = plb.tolist() if length_bytes is not None else None
     vs, vl, blob = g.value_starts.tolist(), g.value_lengths.tolist(), g.blob
     tindex_add, prefix = fw._tindex.add, pack_ushort(fw._fieldid)
+    fixedsize = field.format.fixed_value_size()
+    postfile = fw._postfile
+    offset = postfile.tell() if compact else 0
+    if compact:
+        pw = fw._codec.postings_writer(postfile)
+        compression, blocklimit, pack_row = pw._compression, pw._blocklimit, CompactTermInfo._struct.pack
     for i, tbytes in enumerate(g.terms):
         c, s = counts[i], starts[i]
         e = s + c
+        values = [blob[a:a + n] for a, n in zip(vs[s:e], vl[s:e]) if n]
         if c < inline_limit:
-            values = [blob[a:a + n] for a, n in zip(vs[s:e], vl[s:e]) if n]
-            row = _inline_row(docs_l[s:e], w32[s:e], values, minb[i], maxb[i])
-            tindex_add(prefix + tbytes, row)
-            continue
-        fw.start_term(tbytes)
-        _fill_blocks(fw._postwriter, array("I", docs[s:e].astype(np.uint32).tobytes()), g.weights[s:e].tolist(),
-                     [blob[a:a + n] for a, n in zip(vs[s:e], vl[s:e])], lengths)
-        fw.finish_term()
-
-
-#: Pickle opcodes of the small ints postings are made of (docnums, integral weights).
-_INT_OPS = tuple(b"K" + bytes((v,)) for v in range(256)) + tuple(b"M" + v.to_bytes(2, "little")
-                                                                  for v in range(256, 65536))
-_TUPLE_END = (b")", b"\x85", b"\x86", b"\x87")
-
-
-def _inline_row(ids: list[int], weights: list[float], values: list[bytes], minb: int, maxb: int) -> bytes:
-    """`CompactTermInfo.to_bytes()` of a term whose postings are inlined: flag, length bytes and
-    `_pickle_small((ids, weights, values))` — written here without the general pickler's
-    recursion (a batch has ~100,000 such rows); anything unusual goes through it after all."""
-    n = len(ids)
-    out = [bytes((_COMPACT_INLINE, minb, maxb)), b"\x80\x02"]
-    if n > 3:
-        out.append(b"(")
-    for d in ids:
-        if 0 <= d < 65536:
-            out.append(_INT_OPS[d])
+            tindex_add(prefix + tbytes, inline_row(docs_l[s:e], w32[s:e], values, minb[i], maxb[i]))
+        elif compact:
+            data, weight, df, lo, hi, maxweight = term_postings(
+                docs_l[s:e], w64[s:e], w32[s:e], values, plb_l[s:e] if plb_l is not None else None,
+                fixedsize, compression, blocklimit)
+            postfile.write(data)
+            tindex_add(prefix + tbytes, pack_row(False, weight, df, lo, hi, maxweight, docs_l[s], docs_l[e - 1])
+                       + pack_long(offset) + pack_int(len(data)))
+            offset += len(data)
         else:
-            return _inline_row_general(ids, weights, values, minb, maxb)
-    out.append(_TUPLE_END[n] if n <= 3 else b"t")
-    ws = _mini_weights_list(weights)
-    if len(ws) > 3:
-        out.append(b"(")
-    for x in ws:
-        if type(x) is int and 0 <= x < 65536:
-            out.append(_INT_OPS[x])
-        elif type(x) is float:
-            out.append(b"G" + _DOUBLE.pack(x))
-        else:
-            return _inline_row_general(ids, weights, values, minb, maxb)
-    out.append(_TUPLE_END[len(ws)] if len(ws) <= 3 else b"t")
-    vals = values if values else (None,) * n
-    if len(vals) > 3:
-        out.append(b"(")
-    for v in vals:
-        if v is None:
-            out.append(b"N")
-        elif len(v) < 256:
-            out.append(b"C" + bytes((len(v),)) + v)
-        else:
-            return _inline_row_general(ids, weights, values, minb, maxb)
-    out.append(_TUPLE_END[len(vals)] if len(vals) <= 3 else b"t")
-    out.append(b"\x87.")
-    return b"".join(out)
-
-
-def _inline_row_general(ids, weights, values, minb: int, maxb: int) -> bytes:
-    ti = CompactTermInfo()
-    ti._minlength = byte_to_length(minb) if minb else None
-    ti._maxlength = byte_to_length(maxb)
-    ti.set_inline(array("I", ids), array("f", weights), values)
-    return ti.to_bytes()
+            fw.start_term(tbytes)
+            _fill_blocks(fw._postwriter, array("I", docs[s:e].astype(np.uint32).tobytes()), w64[s:e],
+                         [blob[a:a + n] for a, n in zip(vs[s:e], vl[s:e])], lengths)
+            fw.finish_term()
 
 
 def _fill_blocks(pw, ids: array, weights: list, values: list, lengths: list[int] | None) -> None:
