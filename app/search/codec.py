@@ -415,40 +415,120 @@ def inline_row(ids: list[int], weights: list[float], values: list[bytes], minb: 
     return bytes((_COMPACT_INLINE, minb, maxb)) + _pickle_triple(tuple(ids), _mini_weights_list(weights), vals)
 
 
-def term_postings(ids: list[int], weights: list[float], weights32: list[float], values: list[bytes],
+def inline_row_one(docnum: int, weight: float, value: bytes, minb: int, maxb: int) -> bytes:
+    """`inline_row` of a term in one document (most terms of a batch), without the generic loop."""
+    if docnum < 65536 and weight == 1.0 and len(value) < 256:
+        return b"".join((bytes((_COMPACT_INLINE, minb, maxb)), b"\x80\x02", _INT_OPS[docnum], b"\x85K\x01\x85",
+                         b"C" + bytes((len(value),)) + value if value else b"N", b"\x85\x87."))
+    return inline_row([docnum], [weight], [value] if value else [], minb, maxb)
+
+
+def _framed(ops: bytes, n: int) -> bytes:
+    """The opcodes of `n` items as a tuple (`_opcodes` of a tuple)."""
+    return b"(" + ops + b"t" if n > 3 else ops + _TUPLE_END[n]
+
+
+class ValueOps:
+    """A field's posting values (in posting order) with each one's pickle opcodes (b"C", length,
+    bytes) laid out in one bytes object by numpy, so that a block's values tuple is one slice.
+    A value that is empty or of 256 bytes or more gets no opcodes: blocks holding one take the
+    general path."""
+
+    def __init__(self, lengths, starts, blob: bytes):
+        import numpy as np
+
+        L = np.asarray(lengths, dtype=np.int64)
+        S = np.asarray(starts, dtype=np.int64)
+        ok = (L > 0) & (L < 256)
+        Lx = np.where(ok, L, 0)
+        size = np.where(ok, L + 2, 0)
+        end = np.cumsum(size)
+        off = end - size
+        out = np.empty(int(end[-1]) if len(end) else 0, dtype=np.uint8)
+        out[off[ok]] = ord("C")
+        out[off[ok] + 1] = L[ok]
+        within = np.arange(int(Lx.sum()), dtype=np.int64) - np.repeat(np.cumsum(Lx) - Lx, Lx)
+        out[np.repeat(off + 2, Lx) + within] = np.frombuffer(blob, dtype=np.uint8)[np.repeat(S, Lx) + within]
+        self.ops = out.tobytes()
+        self.at = off.tolist() + [int(end[-1]) if len(end) else 0]
+        #: not-ok values among the first i postings
+        self.bad = [0] + np.cumsum(~ok).tolist()
+        self.blob, self.starts, self.lengths = blob, S.tolist(), L.tolist()
+
+    def tuple_ops(self, start: int, end: int) -> bytes | None:
+        """The opcodes of the values of postings [start, end) as a tuple, or None (general path)."""
+        if self.bad[end] != self.bad[start]:
+            return None
+        return _framed(self.ops[self.at[start]:self.at[end]], end - start)
+
+    def values(self, start: int, end: int) -> list[bytes]:
+        blob = self.blob
+        return [blob[a:a + n] for a, n in zip(self.starts[start:end], self.lengths[start:end])]
+
+
+def term_postings(ids: list[int], weights: list[float], weights32: list[float], vo: ValueOps, base: int,
                   length_bytes: list[int] | None, fixedsize: int | None, compression: int,
                   blocklimit: int) -> tuple[bytes, float, int, int, int, float]:
     """One term's posting list as `CompactPostingsWriter` writes it when its postings are added
     one by one (header, then blocks of `blocklimit`, the last with a negative length), and the
     statistics its term-table row needs: (bytes, total weight, df, min and max length byte,
     max weight). `weights`: as added (doubles); `weights32`: the same as float32 values;
-    `length_bytes`: each posting's document's field-length byte (None: field not scored)."""
+    `vo`: the field's values, this term's from posting `base` on; `length_bytes`: each
+    posting's document's field-length byte (None: field not scored)."""
     out = [WHOOSH3_HEADER_MAGIC]
     n = len(ids)
     total_weight = 0
     maxweight = 0
     minb = maxb = 0
+    variable = fixedsize is None or fixedsize < 0
     for start in range(0, n, blocklimit):
         end = min(n, start + blocklimit)
+        k = end - start
         bids = ids[start:end]
         deltas = [bids[0]] + [b - a for a, b in zip(bids, bids[1:])]
         bw = weights32[start:end]
-        first = bw[0]
-        if all(w == 1.0 for w in bw):
-            mw = None
-        elif all(w == first for w in bw):
-            mw = first
-        else:
-            mw = _mini_weights_list(bw)
-        if fixedsize is None or fixedsize < 0:
-            mv = tuple(v for v in values[start:end] if v)
-        elif fixedsize == 0:
-            mv = None
-        else:
-            mv = b"".join(v for v in values[start:end] if v)
-        if (mw is None or type(mw) is tuple) and (mv is None or type(mv) is tuple):
-            databytes = _pickle_triple(tuple(deltas), mw, mv)
-        else:
+        lo_w, hi_w = min(bw), max(bw)
+        parts = [b"\x80\x02"]
+        if deltas[0] >= 0 and max(deltas) < 65536:
+            parts.append(_framed(b"".join(map(_INT_OPS.__getitem__, deltas)), k))
+        elif not flat_tuple_ops(tuple(deltas), parts):
+            parts = None
+        if parts is not None:
+            if lo_w == hi_w == 1.0:
+                parts.append(b"N")
+            elif lo_w == hi_w:
+                parts.append(b"G" + _DOUBLE.pack(bw[0]))
+            elif not flat_tuple_ops(_mini_weights_list(bw), parts):
+                parts = None
+        if parts is not None:
+            if not variable:
+                if fixedsize == 0:
+                    parts.append(b"N")
+                else:
+                    parts = None
+            else:
+                vops = vo.tuple_ops(base + start, base + end)
+                if vops is not None:
+                    parts.append(vops)
+                elif not flat_tuple_ops(tuple(v for v in vo.values(base + start, base + end) if v), parts):
+                    parts = None
+        if parts is not None:
+            parts.append(b"\x87.")
+            databytes = b"".join(parts)
+        else:  # the general path (`_mini_*` of the postings writer, pickled)
+            if lo_w == hi_w == 1.0:
+                mw = None
+            elif lo_w == hi_w:
+                mw = bw[0]
+            else:
+                mw = _mini_weights_list(bw)
+            vals = [v for v in vo.values(base + start, base + end) if v]
+            if variable:
+                mv = tuple(vals)
+            elif fixedsize == 0:
+                mv = None
+            else:
+                mv = b"".join(vals)
             databytes = _pickle_small((tuple(deltas), mw, mv))
         comp = compression if len(databytes) >= COMPRESSION_MIN_SIZE else 0
         if comp:
@@ -460,7 +540,7 @@ def term_postings(ids: list[int], weights: list[float], weights32: list[float], 
             lo = min((x for x in lb if x), default=0)
         else:
             lo = hi = 0
-        infobytes = _pickle_small((end - start, bids[-1], _mini_number(bmax), comp, lo, hi))
+        infobytes = _pickle_small((k, bids[-1], _mini_number(bmax), comp, lo, hi))
         blocklength = len(infobytes) + len(databytes)
         out.append(pack_int(-blocklength if end == n else blocklength))
         out.append(infobytes)
@@ -509,6 +589,7 @@ class _WholeColumnLengths:
         return get
 
 
+_VARINTS = tuple(bytes((i,)) for i in range(128))  # one-byte varints
 #: Entries per block of the term table (a lookup decodes one block).
 TERM_BLOCK = 32
 _TABLE_TAG = b"SJT1"
@@ -540,11 +621,16 @@ class TermTableWriter:
             self._prev = b""
         prev = self._prev
         n = min(len(prev), len(key))
-        shared = 0
-        while shared < n and prev[shared] == key[shared]:
-            shared += 1
-        self._block.append(b"".join((varint(shared), varint(len(key) - shared), key[shared:],
-                                     varint(len(value)), value)))
+        if prev[:n] == key[:n]:
+            shared = n
+        else:  # the first differing byte, from the highest set bit of the two prefixes' XOR
+            x = int.from_bytes(prev[:n], "big") ^ int.from_bytes(key[:n], "big")
+            shared = n - (x.bit_length() + 7) // 8
+        rest = len(key) - shared
+        m = len(value)
+        self._block.append(b"".join((_VARINTS[shared] if shared < 128 else varint(shared),
+                                     _VARINTS[rest] if rest < 128 else varint(rest), key[shared:],
+                                     _VARINTS[m] if m < 128 else varint(m), value)))
         self._prev = self._last = key
         self._count += 1
         if self._count == TERM_BLOCK:

@@ -25,7 +25,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from app.arabic.analyzer import splitter_for
 from app.arabic.glue import active_vocabulary
 
-from .codec import CompactFieldWriter, CompactTermInfo, inline_row, term_postings
+from .codec import CompactFieldWriter, CompactTermInfo, ValueOps, inline_row, inline_row_one, term_postings
 from .fields import PreAnalysed
 
 BLOCK = 128
@@ -253,15 +253,20 @@ def _write_field(fw, field, g: _Grouped, lengths: list[int] | None, length_bytes
     if compact:
         pw = fw._codec.postings_writer(postfile)
         compression, blocklimit, pack_row = pw._compression, pw._blocklimit, CompactTermInfo._struct.pack
+    vo = ValueOps(g.value_lengths, g.value_starts, blob) if compact else None
     for i, tbytes in enumerate(g.terms):
         c, s = counts[i], starts[i]
         e = s + c
-        values = [blob[a:a + n] for a, n in zip(vs[s:e], vl[s:e]) if n]
         if c < inline_limit:
-            tindex_add(prefix + tbytes, inline_row(docs_l[s:e], w32[s:e], values, minb[i], maxb[i]))
+            if c == 1:
+                n = vl[s]
+                row = inline_row_one(docs_l[s], w32[s], blob[vs[s]:vs[s] + n] if n else b"", minb[i], maxb[i])
+            else:
+                row = inline_row(docs_l[s:e], w32[s:e], [v for v in vo.values(s, e) if v], minb[i], maxb[i])
+            tindex_add(prefix + tbytes, row)
         elif compact:
             data, weight, df, lo, hi, maxweight = term_postings(
-                docs_l[s:e], w64[s:e], w32[s:e], values, plb_l[s:e] if plb_l is not None else None,
+                docs_l[s:e], w64[s:e], w32[s:e], vo, s, plb_l[s:e] if plb_l is not None else None,
                 fixedsize, compression, blocklimit)
             postfile.write(data)
             tindex_add(prefix + tbytes, pack_row(False, weight, df, lo, hi, maxweight, docs_l[s], docs_l[e - 1])

@@ -134,6 +134,8 @@ def test_grouped_postings_write_the_segment_whoosh_writes(tmp_path, seed_texts):
                           places=("aleppo", "idlib")[: i % 3], dup_group=None,
                           source_id=f"src-{i}" if i % 2 else None)
             for i in range(300)]  # 300 documents: terms with several posting blocks of 128
+    # A word 300 times in one document: a position list longer than 255 bytes.
+    docs[7] = IndexDocument(**{**docs[7].__dict__, "body": docs[7].body + " حلب" * 300})
     contents = []
     for grouped, ahead in ((True, True), (True, False), (False, False)):
         index = ArchiveIndex(tmp_path / f"{grouped}-{ahead}")
