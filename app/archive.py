@@ -108,7 +108,7 @@ class Archive:
                                         .values(dup_group=Report.id))
                 # Glued words split against the archive's vocabulary: the index plus this batch.
                 vocab = BatchVocabulary(self.index.write_vocabulary(), count_word_sets(
-                    r.__dict__.get(_WORDS) or document_words(_text(r)) for r in reports))
+                    _words_of(r) for r in reports))
                 batch = self.index.batch()
                 try:
                     with using_vocabulary(vocab):
@@ -346,8 +346,18 @@ def analyse_ahead(report: Report, schema) -> None:
     """What `Archive.store` needs from a report's text that does not depend on its batch — the
     distinct words (the batch's vocabulary) and the index terms (`index.pre_analyse`) — computed
     where the report is prepared: in an ingest worker, off the main process that stores."""
-    report.__dict__[_WORDS] = frozenset(document_words(_text(report)))
+    # One string (words joined by newlines) rather than a set of strings: it is pickled back to
+    # the main process, where unpickling several hundred objects per report was a visible cost.
+    report.__dict__[_WORDS] = "\n".join(document_words(_text(report)))
     report.__dict__[_ANALYSIS] = pre_analyse(schema, index_document(report))
+
+
+def _words_of(report: Report):
+    """The report's distinct words (`document_words`), from `analyse_ahead` if it ran."""
+    words = report.__dict__.get(_WORDS)
+    if words is None:
+        return document_words(_text(report))
+    return words.split("\n") if words else ()
 
 
 def _text(report: Report) -> str:

@@ -18,7 +18,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -95,12 +95,16 @@ def pre_analyse(schema, doc: IndexDocument) -> dict:
     """The text fields of `doc` analysed ahead of their batch (`fields.PreAnalysed`): ingest
     workers do this, so the main process only checks the batch's glued-word splits."""
     out = {}
+    asked: dict[frozenset[str], frozenset[str]] = {}
     for name, value in fields_for(doc).items():
         field = schema[name] if name in schema else None
         if isinstance(field, ArabicText) and isinstance(value, str):
             pa = field.pre_analyse(value)
             if isinstance(pa, PreAnalysed):
-                out[name] = pa
+                # The stem and exact-form fields of one text ask about the same words: one set
+                # object for both (pickled once on the way to the main process).
+                same = asked.setdefault(pa.asked, pa.asked)
+                out[name] = pa if same is pa.asked else replace(pa, asked=same)
     return out
 
 
