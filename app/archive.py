@@ -112,6 +112,7 @@ class Archive:
                 batch = self.index.batch()
                 try:
                     with using_vocabulary(vocab):
+                        batch.decide_splits(r.__dict__.get(_ANALYSIS) for r in reports)
                         for r in reports:
                             batch.add(index_document(r), r.__dict__.get(_ANALYSIS))
                 except BaseException:

@@ -144,6 +144,12 @@ class WhooshBatch:
                     fields[name] = pa
         self._add(**fields)
 
+    def decide_splits(self, analysed: Iterable[dict]) -> None:
+        """Take the glued-word decisions the documents analysed ahead (`pre_analyse`) will ask
+        for, all at once (call under the vocabulary the documents are then added with)."""
+        if self._grouped is not None:
+            self._grouped.decide_splits(pa.asked for fields in analysed if fields for pa in fields.values())
+
     def delete(self, report_id: str) -> None:
         self.writer.delete_by_term("id", report_id)
 

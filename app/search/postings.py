@@ -73,6 +73,8 @@ class GroupedPostings:
         self._quant: dict[int, tuple[int, int]] = {}
         self._splitter = None
         self._asked: dict[frozenset[str], bool] = {}
+        #: (splitter, words decided, the ones that split) from `decide_splits`
+        self._decided: tuple | None = None
         writer._flush_segment = self._flush_segment  # the commit path calls it on the instance
 
     def update(self, fields: dict) -> None:
@@ -160,10 +162,22 @@ class GroupedPostings:
         w._added = True
         w.docnum += 1
 
+    def decide_splits(self, asked_sets) -> None:
+        """Decide, under the active vocabulary, every word that `asked_sets` (the batch's
+        `PreAnalysed.asked`) ask about, once: a document's question is then one set operation
+        (`_nothing_splits`) instead of a decision lookup per word per field."""
+        splitter = splitter_for(active_vocabulary())
+        words = set().union(*asked_sets)
+        split = splitter.split
+        self._decided = (splitter, frozenset(words), frozenset(w for w in words if split(w)))
+
     def _nothing_splits(self, asked: frozenset[str]) -> bool:
         """No word of `asked` splits under the active vocabulary (`PreAnalysed`). Remembered per
         set: a report's stem and exact-form fields ask about the same words."""
         splitter = splitter_for(active_vocabulary())
+        decided = self._decided
+        if decided is not None and decided[0] is splitter and asked <= decided[1]:
+            return asked.isdisjoint(decided[2])
         if splitter is not self._splitter:
             self._splitter, self._asked = splitter, {}
         ok = self._asked.get(asked)
