@@ -423,6 +423,17 @@ def inline_row_one(docnum: int, weight: float, value: bytes, minb: int, maxb: in
     return inline_row([docnum], [weight], [value] if value else [], minb, maxb)
 
 
+def inline_row_ints(ids: list[int], int_weights: list[int], values_ops: bytes | None, minb: int, maxb: int) -> bytes:
+    """`inline_row` for docnums and weights that are ints below 65536, the values given as
+    their tuple's opcodes (`ValueOps.tuple_ops`; None: the term has no values)."""
+    n = len(ids)
+    if values_ops is None:
+        values_ops = _framed(b"N" * n, n)
+    return b"".join((bytes((_COMPACT_INLINE, minb, maxb)), b"\x80\x02",
+                     _framed(b"".join(map(_INT_OPS.__getitem__, ids)), n),
+                     _framed(b"".join(map(_INT_OPS.__getitem__, int_weights)), n), values_ops, b"\x87."))
+
+
 def _framed(ops: bytes, n: int) -> bytes:
     """The opcodes of `n` items as a tuple (`_opcodes` of a tuple)."""
     return b"(" + ops + b"t" if n > 3 else ops + _TUPLE_END[n]
@@ -468,13 +479,17 @@ class ValueOps:
 
 def term_postings(ids: list[int], weights: list[float], weights32: list[float], vo: ValueOps, base: int,
                   length_bytes: list[int] | None, fixedsize: int | None, compression: int,
-                  blocklimit: int) -> tuple[bytes, float, int, int, int, float]:
+                  blocklimit: int, steps: list[int] | None = None, int_weights: list[int] | None = None,
+                  lengths_nonzero: bool = False) -> tuple[bytes, float, int, int, int, float]:
     """One term's posting list as `CompactPostingsWriter` writes it when its postings are added
     one by one (header, then blocks of `blocklimit`, the last with a negative length), and the
     statistics its term-table row needs: (bytes, total weight, df, min and max length byte,
     max weight). `weights`: as added (doubles); `weights32`: the same as float32 values;
     `vo`: the field's values, this term's from posting `base` on; `length_bytes`: each
-    posting's document's field-length byte (None: field not scored)."""
+    posting's document's field-length byte (None: field not scored). Precomputed for the whole
+    field (optional, from posting `base` on): `steps`, each posting's docnum minus the previous
+    posting's; `int_weights`, the float32 weights as ints (all integral, below 65536);
+    `lengths_nonzero`: no length byte is 0."""
     out = [WHOOSH3_HEADER_MAGIC]
     n = len(ids)
     total_weight = 0
@@ -485,11 +500,14 @@ def term_postings(ids: list[int], weights: list[float], weights32: list[float], 
         end = min(n, start + blocklimit)
         k = end - start
         bids = ids[start:end]
-        deltas = [bids[0]] + [b - a for a, b in zip(bids, bids[1:])]
+        if steps is not None:
+            deltas = [bids[0]] + steps[base + start + 1:base + end]
+        else:
+            deltas = [bids[0]] + [b - a for a, b in zip(bids, bids[1:])]
         bw = weights32[start:end]
         lo_w, hi_w = min(bw), max(bw)
         parts = [b"\x80\x02"]
-        if deltas[0] >= 0 and max(deltas) < 65536:
+        if deltas[0] >= 0 and min(deltas) >= 0 and max(deltas) < 65536:
             parts.append(_framed(b"".join(map(_INT_OPS.__getitem__, deltas)), k))
         elif not flat_tuple_ops(tuple(deltas), parts):
             parts = None
@@ -498,6 +516,8 @@ def term_postings(ids: list[int], weights: list[float], weights32: list[float], 
                 parts.append(b"N")
             elif lo_w == hi_w:
                 parts.append(b"G" + _DOUBLE.pack(bw[0]))
+            elif int_weights is not None:
+                parts.append(_framed(b"".join(map(_INT_OPS.__getitem__, int_weights[base + start:base + end])), k))
             elif not flat_tuple_ops(_mini_weights_list(bw), parts):
                 parts = None
         if parts is not None:
@@ -537,7 +557,7 @@ def term_postings(ids: list[int], weights: list[float], weights32: list[float], 
         if length_bytes is not None:
             lb = length_bytes[start:end]
             hi = max(lb)
-            lo = min((x for x in lb if x), default=0)
+            lo = min(lb) if lengths_nonzero else min((x for x in lb if x), default=0)
         else:
             lo = hi = 0
         infobytes = _pickle_small((k, bids[-1], _mini_number(bmax), comp, lo, hi))

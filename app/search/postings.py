@@ -25,7 +25,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from app.arabic.analyzer import splitter_for
 from app.arabic.glue import active_vocabulary
 
-from .codec import CompactFieldWriter, CompactTermInfo, ValueOps, inline_row, inline_row_one, term_postings
+from .codec import (CompactFieldWriter, CompactTermInfo, ValueOps, inline_row, inline_row_ints, inline_row_one,
+                    term_postings)
 from .fields import PreAnalysed
 
 BLOCK = 128
@@ -268,6 +269,13 @@ def _write_field(fw, field, g: _Grouped, lengths: list[int] | None, length_bytes
         pw = fw._codec.postings_writer(postfile)
         compression, blocklimit, pack_row = pw._compression, pw._blocklimit, CompactTermInfo._struct.pack
     vo = ValueOps(g.value_lengths, g.value_starts, blob) if compact else None
+    # Whole-field arrays the posting blocks are cut from (no per-posting Python per block).
+    steps = np.diff(docs, prepend=0).tolist()
+    w32a = g.weights.astype(np.float32)
+    int_weights = (w32a.astype(np.int64).tolist() if len(w32a) and (w32a == np.floor(w32a)).all()
+                   and w32a.min() >= 0 and w32a.max() < 65536 else None)
+    lengths_nonzero = length_bytes is not None and bool((plb != 0).all())
+    small = int_weights is not None and (not len(docs) or int(docs.max()) < 65536)
     for i, tbytes in enumerate(g.terms):
         c, s = counts[i], starts[i]
         e = s + c
@@ -276,12 +284,21 @@ def _write_field(fw, field, g: _Grouped, lengths: list[int] | None, length_bytes
                 n = vl[s]
                 row = inline_row_one(docs_l[s], w32[s], blob[vs[s]:vs[s] + n] if n else b"", minb[i], maxb[i])
             else:
-                row = inline_row(docs_l[s:e], w32[s:e], [v for v in vo.values(s, e) if v], minb[i], maxb[i])
+                row = None
+                if small:
+                    if not any(vl[s:e]):
+                        row = inline_row_ints(docs_l[s:e], int_weights[s:e], None, minb[i], maxb[i])
+                    else:
+                        vops = vo.tuple_ops(s, e)
+                        if vops is not None:
+                            row = inline_row_ints(docs_l[s:e], int_weights[s:e], vops, minb[i], maxb[i])
+                if row is None:
+                    row = inline_row(docs_l[s:e], w32[s:e], [v for v in vo.values(s, e) if v], minb[i], maxb[i])
             tindex_add(prefix + tbytes, row)
         elif compact:
             data, weight, df, lo, hi, maxweight = term_postings(
                 docs_l[s:e], w64[s:e], w32[s:e], vo, s, plb_l[s:e] if plb_l is not None else None,
-                fixedsize, compression, blocklimit)
+                fixedsize, compression, blocklimit, steps, int_weights, lengths_nonzero)
             postfile.write(data)
             tindex_add(prefix + tbytes, pack_row(False, weight, df, lo, hi, maxweight, docs_l[s], docs_l[e - 1])
                        + pack_long(offset) + pack_int(len(data)))
