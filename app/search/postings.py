@@ -1,11 +1,14 @@
-"""Writing an ingest batch's segment from postings grouped per term as the documents arrive.
+"""Writing an ingest batch's segment from the batch's postings, grouped per term at commit.
 
 Why: Whoosh's `SegmentWriter.add_document` puts every posting — a (field, term, docnum, weight,
 value) tuple — into a pool, sorts the pool at commit, and hands the sorted stream to the codec one
 posting at a time; for a batch of 2,000 news reports that is about 600,000 postings and was half
-of the main process's ingest time. Here each document's postings are appended to its term's lists
-(docnums arrive in order, so no sort but one of the distinct terms), and at commit each term's
-postings go to the postings writer a block of up to 128 at a time, as `merge.py` does.
+of the main process's ingest time. Here a document's postings are kept as a few flat parts per
+field (its terms, a weights array, one values blob: what the ingest workers hand over in
+`fields.PreAnalysed`), so adding a document costs a few appends; at commit a field's postings are
+grouped per term with numpy (a stable sort of term numbers keeps each term's docnums in order),
+and each term's posting list and term-table row are written from slices of whole-field arrays
+(`codec.term_postings`, `codec.inline_row…`): Python work per term and per block, not per posting.
 
 The segment is byte-for-byte what Whoosh writes: same per-document data (written through the same
 per-document writer calls as `add_document`), same terms in the same order, same blocks, the same
@@ -30,12 +33,6 @@ from .codec import (CompactFieldWriter, CompactTermInfo, ValueOps, inline_row, i
 from .fields import PreAnalysed
 
 BLOCK = 128
-
-
-def _quantised(length: int) -> int:
-    """A field length as the segment's per-document reader gives it back (0: none stored)."""
-    b = length_to_byte(length)
-    return byte_to_length(b) if b else 0
 
 
 class _FieldPostings:
