@@ -477,6 +477,19 @@ class ValueOps:
         return [blob[a:a + n] for a, n in zip(self.starts[start:end], self.lengths[start:end])]
 
 
+class ListValues:
+    """`ValueOps`'s interface over a plain list of values (no precomputed opcodes)."""
+
+    def __init__(self, values: list[bytes]):
+        self._values = values
+
+    def tuple_ops(self, start: int, end: int) -> None:
+        return None
+
+    def values(self, start: int, end: int) -> list[bytes]:
+        return self._values[start:end]
+
+
 def term_postings(ids: list[int], weights: list[float], weights32: list[float], vo: ValueOps, base: int,
                   length_bytes: list[int] | None, fixedsize: int | None, compression: int,
                   blocklimit: int, steps: list[int] | None = None, int_weights: list[int] | None = None,

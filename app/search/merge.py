@@ -26,9 +26,11 @@ from whoosh import columns
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_long, pack_ushort, unpack_int
+from whoosh.util.numeric import byte_to_length
 
 from .arrays import field_lengths, live_mask
-from .codec import _COMPACT_INLINE, CompactCodec, CompactFieldWriter, CompactTermInfo, _pickle_small, _pickle_triple
+from .codec import (_COMPACT_INLINE, CompactCodec, CompactFieldWriter, CompactTermInfo, ListValues, _pickle_small,
+                    _pickle_triple, inline_row, term_postings)
 
 #: Segments per tier before they are merged into one segment of the next tier.
 FACTOR = 8
@@ -229,6 +231,10 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
     last_key = None
 
     shifts = [int(dm[0]) if len(dm) and (dm >= 0).all() else None for dm in docmaps]
+    # Each document's field-length byte (lengths are quantised: the byte they came from).
+    table = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+    length_bytes = {f: np.minimum(np.searchsorted(table, v, side="left"), 255).astype(np.int64)
+                    for f, v in lengths.items()}
 
     def flush_term(fieldname, btext):
         if len(group) == 1 and shifts[group[0][0]] is not None:
@@ -263,9 +269,30 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
         ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
         if not len(ids):
             return  # every posting was in deleted documents: the term disappears
-        fw.start_term(btext)
-        _fill_blocks(fw._postwriter, ids, weights, values if has_values else None, lengths.get(fieldname))
-        fw.finish_term()
+        # What the postings writer writes when the postings are added one by one (the merged
+        # segment is the one a single batch writes: test_merge_equivalence), through the batch
+        # writer's flat encoders instead of a pickle per posting.
+        n = len(ids)
+        ids_l = ids.tolist()
+        w32 = array("f", weights).tolist()  # the postings writer keeps weights as float32
+        vals = [v for v in values] if has_values else []
+        lb = length_bytes.get(fieldname)
+        plb = lb[ids].tolist() if lb is not None else None
+        if n < fw._codec._inlinelimit:
+            minb = min((x for x in plb if x), default=0) if plb is not None else 0
+            maxb = max(plb) if plb is not None else 0
+            fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                           inline_row(ids_l, w32, [v for v in vals if v], minb, maxb))
+            return
+        pw = fw._postwriter
+        data, weight, df, lo, hi, maxweight = term_postings(
+            ids_l, w32, w32, ListValues(vals), 0, plb, fmt_size, pw._compression, pw._blocklimit)
+        postfile = fw._postfile
+        at = postfile.tell()
+        postfile.write(data)
+        fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                       _ROW.pack(False, weight, df, lo, hi, maxweight, ids_l[0], ids_l[-1])
+                       + pack_long(at) + pack_int(len(data)))
 
     for key, src, row in heapq.merge(*streams, key=lambda t: t[0]):
         if key != last_key:
@@ -365,28 +392,6 @@ def _copy_term(fw, btext: bytes, reader, ti, shift: int) -> bool:
         new._maxid += shift
     fw._tindex.add(pack_ushort(fw._fieldid) + btext, new.to_bytes())
     return True
-
-
-def _fill_blocks(pw, ids: np.ndarray, weights: list, values: list | None, field_lengths) -> None:
-    """Hand the postings to the postings writer a block at a time (it writes all but the last;
-    `finish_term` writes or inlines the last one and the term's statistics)."""
-    n = len(ids)
-    for start in range(0, n, BLOCK):
-        end = min(n, start + BLOCK)
-        bids = ids[start:end]
-        pw._ids = array("I", bids.tolist())
-        pw._weights = array("f", weights[start:end])
-        pw._values = values[start:end] if values is not None else []
-        pw._maxweight = max(pw._weights)
-        if field_lengths is not None:
-            bl = field_lengths[bids]
-            nz = bl[bl > 0]
-            pw._minlength = int(nz.min()) if len(nz) else None
-            pw._maxlength = int(bl.max())
-        else:
-            pw._minlength, pw._maxlength = None, 0
-        if end < n:
-            pw._write_block()
 
 
 # CompactTermInfo must be what the field writer creates (it fixes inlining): keep the import used.

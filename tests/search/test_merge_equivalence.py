@@ -18,10 +18,12 @@ LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهي"
 
 
 def _doc(i: int, k: int, paragraphs: list[str]) -> IndexDocument:
-    # Common words from the seeds (terms in every segment), a word of a few documents (inlined
-    # rows) and a word of one segment only, in every document of it (a posting list of one source).
+    # Common words from the seeds (terms in every segment), a word of one document and one of
+    # four documents in different segments (inlined rows: shifted, or rebuilt), and a word of one
+    # segment only, in every document of it (a posting list of one source).
     body = "\n".join(paragraphs[(i * 3 + j) % len(paragraphs)] for j in range(1 + i % 3))
-    body += f" كلمة{LETTERS[i % 26]}{LETTERS[i // 26 % 26]}" + f" وسم{LETTERS[k]}" * (1 + i % 3)
+    body += f" كلمة{LETTERS[i % 26]}{LETTERS[i // 26 % 26]} نادر{LETTERS[i % 140 % 26]}{LETTERS[i % 140 // 26]}"
+    body += f" وسم{LETTERS[k]}" * (1 + i % 3)
     return IndexDocument(id=f"r{i:04d}", sha256=f"{i:064x}", title=paragraphs[i % len(paragraphs)][:50],
                          body=body, published=dt.date(2016, 1 + i % 12, 1 + i % 28),
                          places=("aleppo",)[: i % 2], dup_group=None)
