@@ -149,13 +149,26 @@ class BatchVocabulary:
         return base + self.batch.doc_frequency(word)
 
 
+#: word → its folded form if that is a word the vocabulary counts ("" if not): words repeat from
+#: report to report, folding them again was most of `document_words` (bounded).
+_COUNTED_FORM: dict[str, str] = {}
+_COUNTED_FORM_LIMIT = 500_000
+
+
 def document_words(text: str) -> set[str]:
     """The distinct folded surface forms of one text (stopwords out), as `body_exact` has them."""
-    stop = stopwords()
+    forms = _COUNTED_FORM
+    if len(forms) >= _COUNTED_FORM_LIMIT:
+        forms.clear()
     out = set()
     for raw in set(WORD_RE.findall(text)):  # each distinct word folded once
-        w = fold(raw)
-        if w and w not in stop:
+        w = forms.get(raw)
+        if w is None:
+            w = fold(raw)
+            if w in stopwords():
+                w = ""
+            forms[raw] = w
+        if w:
             out.add(w)
     return out
 
