@@ -205,6 +205,7 @@ class ArchiveIndex:
         self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
         #: Document frequencies kept across the batches of an ingest run (`keeping_vocabulary`).
         self._kept: KeptVocabulary | None = None
+        self._keeping = 0
         self._ix = None
         #: True when `open` had to create the index (none there, or of an older schema version).
         self.recreated = False
@@ -315,12 +316,17 @@ class ArchiveIndex:
     def keeping_vocabulary(self) -> Iterator[None]:
         """Within: `write_vocabulary` keeps its lookups across this process's commits (an ingest
         run: see `KeptVocabulary`); the counts are dropped at the end."""
-        outer = self._kept
-        self._kept = outer or KeptVocabulary()
+        with self._lock:
+            self._keeping += 1
+            if self._kept is None:
+                self._kept = KeptVocabulary()
         try:
             yield
         finally:
-            self._kept = outer
+            with self._lock:
+                self._keeping -= 1
+                if not self._keeping:
+                    self._kept = None
 
     def write_vocabulary(self) -> IndexVocabulary | KeptVocabulary:
         """The vocabulary a batch about to be written splits glued words against: `vocabulary()`,
