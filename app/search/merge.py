@@ -275,7 +275,7 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
         n = len(ids)
         ids_l = ids.tolist()
         w32 = array("f", weights).tolist()  # the postings writer keeps weights as float32
-        vals = [v for v in values] if has_values else []
+        vals = values if has_values else []
         lb = length_bytes.get(fieldname)
         plb = lb[ids].tolist() if lb is not None else None
         if n < fw._codec._inlinelimit:
