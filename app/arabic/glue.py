@@ -154,15 +154,13 @@ class Splitter:
 
     def part_freq(self, part: str) -> int:
         """How common a part is as a word (0: not a valid part), allowing one leading و."""
-        if len(part) < MIN_PART or part in self._stop:
+        shape = _PART_SHAPES.get(part)
+        if shape is None:
+            shape = _part_shape(part, self._stop)
+        if not shape:
             return 0
-        for a in _ARTICLES:
-            if part.startswith(a):
-                if len(part) - len(a) < MIN_PART:
-                    return 0
-                break
         f = self.freq(part)
-        if f < self.min_df and part[0] == "و" and len(part) - 1 >= MIN_PART and part[1:] not in self._stop:
+        if f < self.min_df and shape == 2:
             f = self.freq(part[1:])
         return f if f >= self.min_df else 0
 
@@ -211,9 +209,15 @@ class Splitter:
 
     def _best(self, word: str, n: int) -> tuple[int, tuple[str, ...]] | None:
         best: tuple[float, int, tuple[str, ...]] | None = None
+        part_freq = self.part_freq
         for parts in _segmentations(word, n):
-            freqs = [self.part_freq(p) for p in parts]
-            if not all(freqs):
+            freqs = []
+            for p in parts:  # up to the first part that is not a known word (the split needs all)
+                f = part_freq(p)
+                if not f:
+                    break
+                freqs.append(f)
+            if len(freqs) != len(parts):
                 continue
             joint = math.prod(self.share(f) for f in freqs) ** (1 / len(parts))
             if joint < JOINT_SHARE:
@@ -222,6 +226,31 @@ class Splitter:
             if best is None or key[:2] > best[:2]:
                 best = key
         return (best[1], best[2]) if best else None
+
+
+#: part → 0 (never a part: too short, a stopword, an article with too little after it), 1 (a
+#: possible part), 2 (a possible part that may also be read without a leading و). It depends on
+#: the part only, not on the vocabulary, so it is kept across batches (bounded).
+_PART_SHAPES: dict[str, int] = {}
+_PART_SHAPES_LIMIT = 500_000
+
+
+def _part_shape(part: str, stop) -> int:
+    if len(_PART_SHAPES) >= _PART_SHAPES_LIMIT:
+        _PART_SHAPES.clear()
+    shape = 1
+    if len(part) < MIN_PART or part in stop:
+        shape = 0
+    else:
+        for a in _ARTICLES:
+            if part.startswith(a):
+                if len(part) - len(a) < MIN_PART:
+                    shape = 0
+                break
+    if shape and part[0] == "و" and len(part) - 1 >= MIN_PART and part[1:] not in stop:
+        shape = 2
+    _PART_SHAPES[part] = shape
+    return shape
 
 
 def _segmentations(word: str, n: int) -> Iterator[tuple[str, ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
@@ -203,30 +204,35 @@ def ingest(archive: Archive | None, paths: Iterable[Path], *, max_bytes: int, dr
         batch_chars = 0
 
     global _ahead_schema
-    _ahead_schema = archive.index.open().schema if archive is not None and not dry_run else None
-    try:
-        records = read_paths(list(paths), max_bytes)
-        for item, report in prepare_in_parallel(prepare, records, now, passthrough=(Refusal, Notice)):
-            if isinstance(item, Notice):
-                summary.notices.append(item)
-                continue
-            if progress:
-                progress(item.origin)
-            if isinstance(item, Refusal):
-                summary.refused.append(item)
-                continue
-            if isinstance(report, Refusal):
-                summary.refused.append(report)
-                continue
-            if report.sha256 in seen:
-                summary.duplicates.append(report.id)
-                continue
-            seen.add(report.sha256)
-            batch.append(report)
-            batch_chars += len(report.body)
-            if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
-                flush()
-    finally:
-        _ahead_schema = None
-    flush()
+    storing = archive is not None and not dry_run
+    _ahead_schema = archive.index.open().schema if storing else None
+    # The run's batches split glued words against counts kept from batch to batch (not read from
+    # every index segment again per batch: `vocabulary.KeptVocabulary`).
+    keeping = archive.index.keeping_vocabulary() if storing else nullcontext()
+    with keeping:
+        try:
+            records = read_paths(list(paths), max_bytes)
+            for item, report in prepare_in_parallel(prepare, records, now, passthrough=(Refusal, Notice)):
+                if isinstance(item, Notice):
+                    summary.notices.append(item)
+                    continue
+                if progress:
+                    progress(item.origin)
+                if isinstance(item, Refusal):
+                    summary.refused.append(item)
+                    continue
+                if isinstance(report, Refusal):
+                    summary.refused.append(report)
+                    continue
+                if report.sha256 in seen:
+                    summary.duplicates.append(report.id)
+                    continue
+                seen.add(report.sha256)
+                batch.append(report)
+                batch_chars += len(report.body)
+                if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
+                    flush()
+        finally:
+            _ahead_schema = None
+        flush()
     return summary

@@ -361,6 +361,231 @@ class CompactPostingsWriter(W3PostingsWriter):
             self._ids = array("I")
 
 
+#: Pickle opcodes of the small non-negative ints postings are made of (docnums, deltas, weights).
+_INT_OPS = tuple(b"K" + bytes((v,)) for v in range(256)) + tuple(b"M" + v.to_bytes(2, "little")
+                                                                  for v in range(256, 65536))
+_TUPLE_END = (b")", b"\x85", b"\x86", b"\x87")
+_DOUBLE = struct.Struct(">d")
+
+
+def flat_tuple_ops(items, out: list) -> bool:
+    """`_opcodes` of a tuple of ints, floats, bytes and None (no nesting), appended to `out`:
+    the same bytes without a recursive call per item. False: something else (use `_opcodes`)."""
+    n = len(items)
+    if n > 3:
+        out.append(b"(")
+    for v in items:
+        t = type(v)
+        if t is int:
+            if 0 <= v < 65536:
+                out.append(_INT_OPS[v])
+            elif -2**31 <= v < 2**31:
+                out.append(b"J" + v.to_bytes(4, "little", signed=True))
+            else:
+                return False
+        elif t is float:
+            out.append(b"G" + _DOUBLE.pack(v))
+        elif t is bytes:
+            m = len(v)
+            out.append((b"C" + bytes((m,)) if m < 256 else b"B" + m.to_bytes(4, "little")) + v)
+        elif v is None:
+            out.append(b"N")
+        else:
+            return False
+    out.append(_TUPLE_END[n] if n <= 3 else b"t")
+    return True
+
+
+def _pickle_triple(a, b, c) -> bytes:
+    """`_pickle_small((a, b, c))` for flat tuples (or None) `a`, `b`, `c`."""
+    out = [b"\x80\x02"]
+    for part in (a, b, c):
+        if part is None:
+            out.append(b"N")
+        elif not flat_tuple_ops(part, out):
+            return _pickle_small((a, b, c))
+    out.append(b"\x87.")
+    return b"".join(out)
+
+
+def inline_row(ids: list[int], weights: list[float], values: list[bytes], minb: int, maxb: int) -> bytes:
+    """`CompactTermInfo.to_bytes()` of a term whose postings are inlined in its row: `ids`
+    (docnums), `weights` (float32 values), `values` (the non-empty ones), the length bytes."""
+    vals = tuple(values) if values else (None,) * len(ids)
+    return bytes((_COMPACT_INLINE, minb, maxb)) + _pickle_triple(tuple(ids), _mini_weights_list(weights), vals)
+
+
+def inline_row_one(docnum: int, weight: float, value: bytes, minb: int, maxb: int) -> bytes:
+    """`inline_row` of a term in one document (most terms of a batch), without the generic loop."""
+    if docnum < 65536 and weight == 1.0 and len(value) < 256:
+        return b"".join((bytes((_COMPACT_INLINE, minb, maxb)), b"\x80\x02", _INT_OPS[docnum], b"\x85K\x01\x85",
+                         b"C" + bytes((len(value),)) + value if value else b"N", b"\x85\x87."))
+    return inline_row([docnum], [weight], [value] if value else [], minb, maxb)
+
+
+def inline_row_ints(ids: list[int], int_weights: list[int], values_ops: bytes | None, minb: int, maxb: int) -> bytes:
+    """`inline_row` for docnums and weights that are ints below 65536, the values given as
+    their tuple's opcodes (`ValueOps.tuple_ops`; None: the term has no values)."""
+    n = len(ids)
+    if values_ops is None:
+        values_ops = _framed(b"N" * n, n)
+    return b"".join((bytes((_COMPACT_INLINE, minb, maxb)), b"\x80\x02",
+                     _framed(b"".join(map(_INT_OPS.__getitem__, ids)), n),
+                     _framed(b"".join(map(_INT_OPS.__getitem__, int_weights)), n), values_ops, b"\x87."))
+
+
+def _framed(ops: bytes, n: int) -> bytes:
+    """The opcodes of `n` items as a tuple (`_opcodes` of a tuple)."""
+    return b"(" + ops + b"t" if n > 3 else ops + _TUPLE_END[n]
+
+
+class ValueOps:
+    """A field's posting values (in posting order) with each one's pickle opcodes (b"C", length,
+    bytes) laid out in one bytes object by numpy, so that a block's values tuple is one slice.
+    A value that is empty or of 256 bytes or more gets no opcodes: blocks holding one take the
+    general path."""
+
+    def __init__(self, lengths, starts, blob: bytes):
+        import numpy as np
+
+        L = np.asarray(lengths, dtype=np.int64)
+        S = np.asarray(starts, dtype=np.int64)
+        ok = (L > 0) & (L < 256)
+        Lx = np.where(ok, L, 0)
+        size = np.where(ok, L + 2, 0)
+        end = np.cumsum(size)
+        off = end - size
+        out = np.empty(int(end[-1]) if len(end) else 0, dtype=np.uint8)
+        out[off[ok]] = ord("C")
+        out[off[ok] + 1] = L[ok]
+        within = np.arange(int(Lx.sum()), dtype=np.int64) - np.repeat(np.cumsum(Lx) - Lx, Lx)
+        out[np.repeat(off + 2, Lx) + within] = np.frombuffer(blob, dtype=np.uint8)[np.repeat(S, Lx) + within]
+        self.ops = out.tobytes()
+        self.at = off.tolist() + [int(end[-1]) if len(end) else 0]
+        #: not-ok values among the first i postings
+        self.bad = [0] + np.cumsum(~ok).tolist()
+        self.blob, self.starts, self.lengths = blob, S.tolist(), L.tolist()
+
+    def tuple_ops(self, start: int, end: int) -> bytes | None:
+        """The opcodes of the values of postings [start, end) as a tuple, or None (general path)."""
+        if self.bad[end] != self.bad[start]:
+            return None
+        return _framed(self.ops[self.at[start]:self.at[end]], end - start)
+
+    def values(self, start: int, end: int) -> list[bytes]:
+        blob = self.blob
+        return [blob[a:a + n] for a, n in zip(self.starts[start:end], self.lengths[start:end])]
+
+
+class ListValues:
+    """`ValueOps`'s interface over a plain list of values (no precomputed opcodes)."""
+
+    def __init__(self, values: list[bytes]):
+        self._values = values
+
+    def tuple_ops(self, start: int, end: int) -> None:
+        return None
+
+    def values(self, start: int, end: int) -> list[bytes]:
+        return self._values[start:end]
+
+
+def term_postings(ids: list[int], weights: list[float], weights32: list[float], vo: ValueOps, base: int,
+                  length_bytes: list[int] | None, fixedsize: int | None, compression: int,
+                  blocklimit: int, steps: list[int] | None = None, int_weights: list[int] | None = None,
+                  lengths_nonzero: bool = False) -> tuple[bytes, float, int, int, int, float]:
+    """One term's posting list as `CompactPostingsWriter` writes it when its postings are added
+    one by one (header, then blocks of `blocklimit`, the last with a negative length), and the
+    statistics its term-table row needs: (bytes, total weight, df, min and max length byte,
+    max weight). `weights`: as added (doubles); `weights32`: the same as float32 values;
+    `vo`: the field's values, this term's from posting `base` on; `length_bytes`: each
+    posting's document's field-length byte (None: field not scored). Precomputed for the whole
+    field (optional, from posting `base` on): `steps`, each posting's docnum minus the previous
+    posting's; `int_weights`, the float32 weights as ints (all integral, below 65536);
+    `lengths_nonzero`: no length byte is 0."""
+    out = [WHOOSH3_HEADER_MAGIC]
+    n = len(ids)
+    total_weight = 0
+    maxweight = 0
+    minb = maxb = 0
+    variable = fixedsize is None or fixedsize < 0
+    for start in range(0, n, blocklimit):
+        end = min(n, start + blocklimit)
+        k = end - start
+        bids = ids[start:end]
+        if steps is not None:
+            deltas = [bids[0]] + steps[base + start + 1:base + end]
+        else:
+            deltas = [bids[0]] + [b - a for a, b in zip(bids, bids[1:])]
+        bw = weights32[start:end]
+        lo_w, hi_w = min(bw), max(bw)
+        parts = [b"\x80\x02"]
+        if deltas[0] >= 0 and min(deltas) >= 0 and max(deltas) < 65536:
+            parts.append(_framed(b"".join(map(_INT_OPS.__getitem__, deltas)), k))
+        elif not flat_tuple_ops(tuple(deltas), parts):
+            parts = None
+        if parts is not None:
+            if lo_w == hi_w == 1.0:
+                parts.append(b"N")
+            elif lo_w == hi_w:
+                parts.append(b"G" + _DOUBLE.pack(bw[0]))
+            elif int_weights is not None:
+                parts.append(_framed(b"".join(map(_INT_OPS.__getitem__, int_weights[base + start:base + end])), k))
+            elif not flat_tuple_ops(_mini_weights_list(bw), parts):
+                parts = None
+        if parts is not None:
+            if not variable:
+                if fixedsize == 0:
+                    parts.append(b"N")
+                else:
+                    parts = None
+            else:
+                vops = vo.tuple_ops(base + start, base + end)
+                if vops is not None:
+                    parts.append(vops)
+                elif not flat_tuple_ops(tuple(v for v in vo.values(base + start, base + end) if v), parts):
+                    parts = None
+        if parts is not None:
+            parts.append(b"\x87.")
+            databytes = b"".join(parts)
+        else:  # the general path (`_mini_*` of the postings writer, pickled)
+            if lo_w == hi_w == 1.0:
+                mw = None
+            elif lo_w == hi_w:
+                mw = bw[0]
+            else:
+                mw = _mini_weights_list(bw)
+            vals = [v for v in vo.values(base + start, base + end) if v]
+            if variable:
+                mv = tuple(vals)
+            elif fixedsize == 0:
+                mv = None
+            else:
+                mv = b"".join(vals)
+            databytes = _pickle_small((tuple(deltas), mw, mv))
+        comp = compression if len(databytes) >= COMPRESSION_MIN_SIZE else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        bmax = max(0, max(weights[start:end]))
+        if length_bytes is not None:
+            lb = length_bytes[start:end]
+            hi = max(lb)
+            lo = min(lb) if lengths_nonzero else min((x for x in lb if x), default=0)
+        else:
+            lo = hi = 0
+        infobytes = _pickle_small((k, bids[-1], _mini_number(bmax), comp, lo, hi))
+        blocklength = len(infobytes) + len(databytes)
+        out.append(pack_int(-blocklength if end == n else blocklength))
+        out.append(infobytes)
+        out.append(databytes)
+        total_weight += sum(bw)
+        if lo and (not minb or lo < minb):
+            minb = lo
+        maxb = max(maxb, hi)
+        maxweight = max(maxweight, bmax)
+    return b"".join(out), total_weight, n, minb, maxb, maxweight
+
+
 class _WholeColumnLengths:
     """Field lengths for segment writing, each length column read once as bytes.
 
@@ -397,6 +622,7 @@ class _WholeColumnLengths:
         return get
 
 
+_VARINTS = tuple(bytes((i,)) for i in range(128))  # one-byte varints
 #: Entries per block of the term table (a lookup decodes one block).
 TERM_BLOCK = 32
 _TABLE_TAG = b"SJT1"
@@ -428,11 +654,16 @@ class TermTableWriter:
             self._prev = b""
         prev = self._prev
         n = min(len(prev), len(key))
-        shared = 0
-        while shared < n and prev[shared] == key[shared]:
-            shared += 1
-        self._block.append(b"".join((varint(shared), varint(len(key) - shared), key[shared:],
-                                     varint(len(value)), value)))
+        if prev[:n] == key[:n]:
+            shared = n
+        else:  # the first differing byte, from the highest set bit of the two prefixes' XOR
+            x = int.from_bytes(prev[:n], "big") ^ int.from_bytes(key[:n], "big")
+            shared = n - (x.bit_length() + 7) // 8
+        rest = len(key) - shared
+        m = len(value)
+        self._block.append(b"".join((_VARINTS[shared] if shared < 128 else varint(shared),
+                                     _VARINTS[rest] if rest < 128 else varint(rest), key[shared:],
+                                     _VARINTS[m] if m < 128 else varint(m), value)))
         self._prev = self._last = key
         self._count += 1
         if self._count == TERM_BLOCK:

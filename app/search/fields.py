@@ -18,7 +18,7 @@ format (see `schema.SCHEMA_VERSION`).
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -122,31 +122,40 @@ class ArabicText(TEXT):
         """
         memo = _memo_for(self.analyzer)
         split = splitter_for(active_vocabulary()).split if asked is None else None
+        askers: list[tuple[str, ...]] = []  # the words' asked tuples, merged into `asked` at the end
         base = None  # StopFilter(renumber=True): the first kept word keeps its raw index, then +1
-        for raw_index, word in enumerate(WORD_RE.findall(text)):
-            entry = memo.get(word)
-            if entry is None:
-                entry = memo[word] = _analyse(self.analyzer, word)
-            toks, words_asked = entry
-            if words_asked:
-                # Words long enough to be glued: the memoised analysis is the one where nothing
-                # splits; under this vocabulary a part of the word may split after all.
-                if split is None:
-                    asked.update(words_asked)
-                else:
-                    for w in words_asked:
-                        if split(w):
-                            toks = _word_tokens(self.analyzer, word)
-                            break
-            if not toks:
-                continue
-            if base is None:
-                base = raw_index
-            last = base
-            for rel, term in toks:
-                last = base + rel
-                yield last, term
-            base = last + 1
+        try:
+            for raw_index, word in enumerate(WORD_RE.findall(text)):
+                entry = memo.get(word)
+                if entry is None:
+                    entry = memo[word] = _analyse(self.analyzer, word)
+                toks, words_asked = entry
+                if words_asked:
+                    # Words long enough to be glued: the memoised analysis is the one where nothing
+                    # splits; under this vocabulary a part of the word may split after all.
+                    if split is None:
+                        askers.append(words_asked)
+                    else:
+                        for w in words_asked:
+                            if split(w):
+                                toks = _word_tokens(self.analyzer, word)
+                                break
+                if not toks:
+                    continue
+                if base is None:
+                    base = raw_index
+                if len(toks) == 1 and not toks[0][0]:  # the usual word: one token, no offset
+                    yield base, toks[0][1]
+                    base += 1
+                    continue
+                last = base
+                for rel, term in toks:
+                    last = base + rel
+                    yield last, term
+                base = last + 1
+        finally:
+            if askers:
+                asked.update(*askers)
 
     def fast_path_ok(self) -> bool:
         ok = self.__dict__.get("_fast_ok")
@@ -163,6 +172,11 @@ class ArabicText(TEXT):
         if not self.fast_path_ok():
             return text
         asked: set[str] = set()
+        if type(self.format) is TermFrequency:  # counts only, no values: what `_items` packs
+            freqs = Counter(term for _, term in self._terms(text, asked))
+            n = len(freqs)
+            return PreAnalysed(text, "\0".join(freqs).encode("utf-8"), array("I", freqs.values()).tobytes(),
+                               b"", bytes(4 * n), frozenset(asked))
         if not isinstance(self.format, Positions):
             return PreAnalysed.pack(text, self._items(self._terms(text, asked)), asked)
         poses: dict[str, list[int]] = defaultdict(list)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,7 @@ from .engine import Generation, Matches
 from .merge import TieredMerge, merge_all
 from .postings import GroupedPostings
 from .schema import INDEX_NAME, SCHEMA_VERSION, VERSION_FILE, build_schema
-from .vocabulary import IndexVocabulary
+from .vocabulary import VOCABULARY_FIELD, IndexVocabulary, KeptVocabulary
 
 _VERSION_FILE = VERSION_FILE
 #: Memory for the writer's posting pool before it spills to disk (per writer).
@@ -93,12 +94,16 @@ def pre_analyse(schema, doc: IndexDocument) -> dict:
     """The text fields of `doc` analysed ahead of their batch (`fields.PreAnalysed`): ingest
     workers do this, so the main process only checks the batch's glued-word splits."""
     out = {}
+    asked: dict[frozenset[str], frozenset[str]] = {}
     for name, value in fields_for(doc).items():
         field = schema[name] if name in schema else None
         if isinstance(field, ArabicText) and isinstance(value, str):
             pa = field.pre_analyse(value)
             if isinstance(pa, PreAnalysed):
-                out[name] = pa
+                # The stem and exact-form fields of one text ask about the same words: one set
+                # object for both (pickled once on the way to the main process).
+                same = asked.setdefault(pa.asked, pa.asked)
+                out[name] = pa if same is pa.asked else replace(pa, asked=same)
     return out
 
 
@@ -120,10 +125,12 @@ class WhooshBatch:
         self.index = index
         self.replace = replace
         self.writer = index.writer(bulk=bulk)
+        self._grouped: GroupedPostings | None = None
         if bulk:  # a whole archive: Whoosh's pool, which spills to disk
             self._add = self.writer.update_document if replace else self.writer.add_document
         else:  # a batch: postings grouped per term in memory (postings.py)
-            grouped = GroupedPostings(self.writer)
+            kept = index._kept is not None
+            grouped = self._grouped = GroupedPostings(self.writer, count_field=VOCABULARY_FIELD if kept else None)
             self._add = (lambda **f: grouped.update(f)) if replace else (lambda **f: grouped.add(f))
 
     def add(self, doc: IndexDocument, analysed: dict | None = None) -> None:
@@ -136,11 +143,34 @@ class WhooshBatch:
                     fields[name] = pa
         self._add(**fields)
 
+    def decide_splits(self, analysed: Iterable[dict]) -> None:
+        """Take the glued-word decisions the documents analysed ahead (`pre_analyse`) will ask
+        for, all at once (call under the vocabulary the documents are then added with)."""
+        if self._grouped is not None:
+            self._grouped.decide_splits(pa.asked for fields in analysed if fields for pa in fields.values())
+
     def delete(self, report_id: str) -> None:
         self.writer.delete_by_term("id", report_id)
 
     def commit(self, *, optimize: bool = False) -> None:
-        self.writer.commit(mergetype=merge_all if optimize else TieredMerge(MERGE_BASE))
+        policy = merge_all if optimize else TieredMerge(MERGE_BASE)
+        kept = self.index._kept
+        if kept is None:
+            self.writer.commit(mergetype=policy)
+        else:
+            dropped = []
+
+            def tracked(writer, segments):
+                segments = list(segments)
+                out = policy(writer, segments)
+                remaining = {s.segid for s in out}
+                dropped.extend(s for s in segments if s.segid not in remaining and s.has_deletions())
+                return out
+
+            generation = self.writer.generation
+            self.writer.commit(mergetype=tracked)
+            added = self._grouped.counted if self._grouped is not None else None
+            kept.committed(generation - 1, generation, added, bool(dropped))
         self.index._committed()
 
     def cancel(self) -> None:
@@ -175,6 +205,9 @@ class ArchiveIndex:
         self._current: tuple[int, Searcher] | None = None
         self._generation: Generation | None = None
         self._vocabulary: tuple[Searcher, IndexVocabulary] | None = None
+        #: Document frequencies kept across the batches of an ingest run (`keeping_vocabulary`).
+        self._kept: KeptVocabulary | None = None
+        self._keeping = 0
         self._ix = None
         #: True when `open` had to create the index (none there, or of an older schema version).
         self.recreated = False
@@ -280,6 +313,38 @@ class ArchiveIndex:
             if self._vocabulary is None or self._vocabulary[0] is not s:
                 self._vocabulary = (s, IndexVocabulary(s.reader(), lock=self.read_lock))
             return self._vocabulary[1]
+
+    @contextmanager
+    def keeping_vocabulary(self) -> Iterator[None]:
+        """Within: `write_vocabulary` keeps its lookups across this process's commits (an ingest
+        run: see `KeptVocabulary`); the counts are dropped at the end."""
+        with self._lock:
+            self._keeping += 1
+            if self._kept is None:
+                self._kept = KeptVocabulary()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._keeping -= 1
+                if not self._keeping:
+                    self._kept = None
+
+    def write_vocabulary(self) -> IndexVocabulary | KeptVocabulary:
+        """The vocabulary a batch about to be written splits glued words against: `vocabulary()`,
+        with its lookups kept across batches within `keeping_vocabulary`."""
+        base = self.vocabulary()
+        if self._kept is None:
+            return base
+        generation = base.generation
+        if generation is None and base.doc_count_all() == 0:
+            # An index without segments (its reader knows no generation): the latest table of
+            # contents' generation, if that one is empty too.
+            ix = self.open()
+            generation = ix.latest_generation()
+            if ix.doc_count_all():
+                generation = None
+        return self._kept.at(base, generation)
 
     def close_searcher(self) -> None:
         with self._lock:

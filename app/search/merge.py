@@ -23,12 +23,14 @@ from array import array
 
 import numpy as np
 from whoosh import columns
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_ushort, unpack_int
+from whoosh.system import pack_int, pack_long, pack_ushort, unpack_int
+from whoosh.util.numeric import byte_to_length
 
 from .arrays import field_lengths, live_mask
-from .codec import CompactCodec, CompactFieldWriter, CompactTermInfo
+from .codec import (_COMPACT_INLINE, CompactCodec, CompactFieldWriter, CompactTermInfo, ListValues, _pickle_small,
+                    _pickle_triple, inline_row, term_postings)
 
 #: Segments per tier before they are merged into one segment of the next tier.
 FACTOR = 8
@@ -169,11 +171,14 @@ def _write_per_doc(codec, storage, newseg, schema, readers, docmaps, total) -> d
 
 
 def _term_stream(index: int, reader):
-    """((fieldname, btext), source index, terminfo) in (field, term) order for one segment."""
+    """((fieldname, btext), source index, term-table row) in (field, term) order for one segment
+    (rows are decoded only where needed: most terms of a merge are copied as they are)."""
     schema = reader.schema
-    for (fieldname, btext), ti in reader._terms.items():
-        if fieldname in schema:
-            yield (fieldname, btext), index, ti
+    keydec = reader._terms._keydecoder
+    for k, row in reader._terms._tindex.items():
+        key = keydec(k)
+        if key[0] in schema:
+            yield key, index, row
 
 
 def _read_all(reader, ti, fixedsize):
@@ -226,15 +231,29 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
     last_key = None
 
     shifts = [int(dm[0]) if len(dm) and (dm >= 0).all() else None for dm in docmaps]
+    # Each document's field-length byte (lengths are quantised: the byte they came from).
+    table = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+    length_bytes = {f: np.minimum(np.searchsorted(table, v, side="left"), 255).astype(np.int64)
+                    for f, v in lengths.items()}
 
     def flush_term(fieldname, btext):
         if len(group) == 1 and shifts[group[0][0]] is not None:
-            src, ti = group[0]
-            if _copy_term(fw, btext, readers[src], ti, shifts[src]):
+            src, row = group[0]
+            if row[0] == _COMPACT_INLINE:
+                # Inlined postings shifted in place: the row's flag and length bytes stay.
+                ids, weights, values = pickle.loads(row[3:])
+                shift = shifts[src]
+                fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                               row[:3] + _pickle_triple(tuple(i + shift for i in ids), tuple(weights), tuple(values)))
+                return
+            if row[0] != _COMPACT_INLINE and shifts[src] and _shift_term(fw, btext, readers[src], row, shifts[src]):
+                return
+            if _copy_term(fw, btext, readers[src], CompactTermInfo.from_bytes(row), shifts[src]):
                 return
         ids_parts, weights, values = [], [], []
         has_values = fmt_size != 0
-        for src, ti in group:
+        for src, row in group:
+            ti = CompactTermInfo.from_bytes(row)
             ids, w, v = _read_all(readers[src], ti, fmt_size)
             new = docmaps[src][ids]
             keep = new >= 0
@@ -250,11 +269,32 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
         ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
         if not len(ids):
             return  # every posting was in deleted documents: the term disappears
-        fw.start_term(btext)
-        _fill_blocks(fw._postwriter, ids, weights, values if has_values else None, lengths.get(fieldname))
-        fw.finish_term()
+        # What the postings writer writes when the postings are added one by one (the merged
+        # segment is the one a single batch writes: test_merge_equivalence), through the batch
+        # writer's flat encoders instead of a pickle per posting.
+        n = len(ids)
+        ids_l = ids.tolist()
+        w32 = array("f", weights).tolist()  # the postings writer keeps weights as float32
+        vals = values if has_values else []
+        lb = length_bytes.get(fieldname)
+        plb = lb[ids].tolist() if lb is not None else None
+        if n < fw._codec._inlinelimit:
+            minb = min((x for x in plb if x), default=0) if plb is not None else 0
+            maxb = max(plb) if plb is not None else 0
+            fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                           inline_row(ids_l, w32, [v for v in vals if v], minb, maxb))
+            return
+        pw = fw._postwriter
+        data, weight, df, lo, hi, maxweight = term_postings(
+            ids_l, w32, w32, ListValues(vals), 0, plb, fmt_size, pw._compression, pw._blocklimit)
+        postfile = fw._postfile
+        at = postfile.tell()
+        postfile.write(data)
+        fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                       _ROW.pack(False, weight, df, lo, hi, maxweight, ids_l[0], ids_l[-1])
+                       + pack_long(at) + pack_int(len(data)))
 
-    for key, src, ti in heapq.merge(*streams, key=lambda t: t[0]):
+    for key, src, row in heapq.merge(*streams, key=lambda t: t[0]):
         if key != last_key:
             if last_key is not None:
                 flush_term(*last_key)
@@ -268,11 +308,63 @@ def _write_terms(codec, storage, newseg, schema, readers, docmaps, lengths) -> N
                 fw.start_field(fieldname, fieldobj)
                 fmt_size = fieldobj.format.fixed_value_size()
             last_key = key
-        group.append((src, ti))
+        group.append((src, row))
     if last_key is not None:
         flush_term(*last_key)
         fw.finish_field()
     fw.close()
+
+
+_ROW = CompactTermInfo._struct
+
+
+def _shift_term(fw, btext: bytes, reader, row: bytes, shift: int) -> bool:
+    """A posting list of a later source segment without deletions, its docnums shifted block by
+    block (only each block's first, absolute, docnum and its last changes): the bytes the general
+    path (every posting decoded, added again) writes, at a fraction of the cost. False where a
+    block's stored maximum weight is not an integer (the general path recomputes it in float32)."""
+    weight, df, minl, maxl, maxweight, minid, maxid = _ROW.unpack(row[:_ROW.size])[1:]
+    ti = CompactTermInfo.from_bytes(row)
+    offset, length = ti.extent()
+    if isinstance(length, tuple):
+        length = length[0]
+    buf = reader._terms._postfile.get(offset, length)
+    if buf[:4] != WHOOSH3_HEADER_MAGIC:
+        return False
+    compression = fw._codec._compression
+    out = [WHOOSH3_HEADER_MAGIC]
+    f = io.BytesIO(buf)
+    f.seek(4)
+    while True:
+        blen = unpack_int(f.read(4))[0]
+        start = f.tell()
+        count, bmax, bmaxw, comp, mn, mx = pickle.load(f)
+        if type(bmaxw) is not int:
+            return False
+        raw = buf[f.tell():start + abs(blen)]
+        if comp:
+            raw = zlib.decompress(raw)
+        bids, bweights, bvalues = pickle.loads(raw)
+        databytes = _pickle_small(((bids[0] + shift,) + tuple(bids[1:]), bweights, bvalues))
+        comp = compression if len(databytes) >= COMPRESSION_MIN_SIZE else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        infobytes = _pickle_small((count, bmax + shift, bmaxw, comp, mn, mx))
+        n = len(infobytes) + len(databytes)
+        out.append(pack_int(-n if blen < 0 else n))
+        out.append(infobytes)
+        out.append(databytes)
+        f.seek(start + abs(blen))
+        if blen < 0:
+            break
+    data = b"".join(out)
+    postfile = fw._postfile
+    at = postfile.tell()
+    postfile.write(data)
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                   _ROW.pack(False, weight, df, minl, maxl, maxweight, minid + shift, maxid + shift)
+                   + pack_long(at) + pack_int(len(data)))
+    return True
 
 
 def _copy_term(fw, btext: bytes, reader, ti, shift: int) -> bool:
@@ -300,28 +392,6 @@ def _copy_term(fw, btext: bytes, reader, ti, shift: int) -> bool:
         new._maxid += shift
     fw._tindex.add(pack_ushort(fw._fieldid) + btext, new.to_bytes())
     return True
-
-
-def _fill_blocks(pw, ids: np.ndarray, weights: list, values: list | None, field_lengths) -> None:
-    """Hand the postings to the postings writer a block at a time (it writes all but the last;
-    `finish_term` writes or inlines the last one and the term's statistics)."""
-    n = len(ids)
-    for start in range(0, n, BLOCK):
-        end = min(n, start + BLOCK)
-        bids = ids[start:end]
-        pw._ids = array("I", bids.tolist())
-        pw._weights = array("f", weights[start:end])
-        pw._values = values[start:end] if values is not None else []
-        pw._maxweight = max(pw._weights)
-        if field_lengths is not None:
-            bl = field_lengths[bids]
-            nz = bl[bl > 0]
-            pw._minlength = int(nz.min()) if len(nz) else None
-            pw._maxlength = int(bl.max())
-        else:
-            pw._minlength, pw._maxlength = None, 0
-        if end < n:
-            pw._write_block()
 
 
 # CompactTermInfo must be what the field writer creates (it fixes inlining): keep the import used.

@@ -34,7 +34,14 @@ class IndexVocabulary:
         self.lock = lock or nullcontext()
         with self.lock:
             self._n = reader.doc_count()
+            self._n_all = reader.doc_count_all()
+            #: The index generation (table of contents) this reader is of.
+            self.generation = reader.generation()
         self._has_field = fieldname in reader.schema
+
+    def doc_count_all(self) -> int:
+        """Documents in the index's segments, deleted ones included (0: no term anywhere)."""
+        return self._n_all
 
     def doc_count(self) -> int:
         return self._n
@@ -63,6 +70,70 @@ class CountedVocabulary:
         return self.counts.get(word, 0)
 
 
+class KeptVocabulary:
+    """The index's document frequencies, remembered across the batches of one ingest run.
+
+    Why: every batch decides its glued words again (its vocabulary is new), and each decision
+    looks up the word and its candidate parts; read from the index, a lookup is a term-table
+    search in every segment (a fifth of the ingest's main process). Between two batches the index
+    changes only by the segment this process commits, whose per-term document counts it knows
+    (`committed`), so looked-up counts are kept and brought up to date instead of read again.
+
+    Exactly the index's counts, or forgotten: a reader's document frequency counts deleted
+    documents until a merge drops them, so a commit whose merge dropped deleted documents — or a
+    generation this process did not write (another writer, a deletion batch) — starts afresh.
+    Over an index with no documents at all the counts are complete: an unknown word has none.
+    """
+
+    def __init__(self) -> None:
+        self.generation: int | None = None
+        self.counts: dict[str, int] = {}
+        self.complete = False
+        self._base: IndexVocabulary | None = None
+
+    def at(self, base: IndexVocabulary, generation: int | None) -> KeptVocabulary:
+        """These counts for `base`, a reader of the index's `generation` (None: unknown), forgotten
+        if they are of another generation."""
+        if generation is None or generation != self.generation:
+            self.counts = {}
+            self.complete = base.doc_count_all() == 0
+            self.generation = generation
+        self._base = base
+        return self
+
+    def doc_count(self) -> int:
+        return self._base.doc_count() if self._base is not None else 0
+
+    def doc_frequency(self, word: str) -> int:
+        c = self.counts.get(word)
+        if c is None:
+            if self.complete:
+                return 0
+            c = self.counts[word] = self._base.doc_frequency(word) if self._base is not None else 0
+        return c
+
+    def committed(self, before: int, after: int, added: dict[bytes, int] | None, dropped_deleted: bool) -> None:
+        """This process committed generation `after` on top of `before`, adding a segment whose
+        vocabulary field has `added` (term bytes → documents); `dropped_deleted`: a merge of the
+        commit dropped deleted documents."""
+        if self.generation is None or before != self.generation or added is None or dropped_deleted:
+            self.generation, self.counts, self.complete, self._base = None, {}, False, None
+            return
+        counts = self.counts
+        if self.complete:
+            for t, n in added.items():
+                w = t.decode("utf-8")
+                counts[w] = counts.get(w, 0) + n
+        else:
+            for t, n in added.items():
+                w = t.decode("utf-8")
+                c = counts.get(w)
+                if c is not None:
+                    counts[w] = c + n
+        self.generation = after
+        self._base = None
+
+
 class BatchVocabulary:
     """The committed index plus the batch being written."""
 
@@ -78,13 +149,26 @@ class BatchVocabulary:
         return base + self.batch.doc_frequency(word)
 
 
+#: word → its folded form if that is a word the vocabulary counts ("" if not): words repeat from
+#: report to report, folding them again was most of `document_words` (bounded).
+_COUNTED_FORM: dict[str, str] = {}
+_COUNTED_FORM_LIMIT = 500_000
+
+
 def document_words(text: str) -> set[str]:
     """The distinct folded surface forms of one text (stopwords out), as `body_exact` has them."""
-    stop = stopwords()
+    forms = _COUNTED_FORM
+    if len(forms) >= _COUNTED_FORM_LIMIT:
+        forms.clear()
     out = set()
     for raw in set(WORD_RE.findall(text)):  # each distinct word folded once
-        w = fold(raw)
-        if w and w not in stop:
+        w = forms.get(raw)
+        if w is None:
+            w = fold(raw)
+            if w in stopwords():
+                w = ""
+            forms[raw] = w
+        if w:
             out.add(w)
     return out
 

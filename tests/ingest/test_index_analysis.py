@@ -118,24 +118,37 @@ def test_grouped_postings_write_the_segment_whoosh_writes(tmp_path, seed_texts):
     import hashlib
 
     from app.search.backend import IndexDocument
-    from app.search.index import ArchiveIndex, fields_for
+    from app.search.index import ArchiveIndex, fields_for, pre_analyse
     from app.search.postings import GroupedPostings
 
     paragraphs = [p for t in seed_texts for p in t.split("\n") if len(p) > 40]
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهي"
+
+    def rare(k: int) -> str:  # a word of a few documents (terms inlined in the term table)
+        return "كلمة" + letters[k % len(letters)] + letters[k // len(letters) % len(letters)]
+
     docs = [IndexDocument(id=f"r{i:04d}", sha256=f"{i:064x}", title=paragraphs[i % len(paragraphs)][:60],
-                          body="\n".join(paragraphs[(i * 3 + j) % len(paragraphs)] for j in range(1 + i % 4)),
+                          body="\n".join(paragraphs[(i * 3 + j) % len(paragraphs)] for j in range(1 + i % 4))
+                          + f"\n{rare(i // 3)} {rare(1000 + i // 2)} {rare(2000 + i // 4)}",
                           published=dt.date(2016, 1 + i % 12, 1 + i % 28) if i % 5 else None,
                           places=("aleppo", "idlib")[: i % 3], dup_group=None,
                           source_id=f"src-{i}" if i % 2 else None)
             for i in range(300)]  # 300 documents: terms with several posting blocks of 128
+    # A word 300 times in one document: a position list longer than 255 bytes.
+    docs[7] = IndexDocument(**{**docs[7].__dict__, "body": docs[7].body + " حلب" * 300})
     contents = []
-    for grouped in (True, False):
-        index = ArchiveIndex(tmp_path / ("grouped" if grouped else "whoosh"))
+    for grouped, ahead in ((True, True), (True, False), (False, False)):
+        index = ArchiveIndex(tmp_path / f"{grouped}-{ahead}")
         index.open()
         w = index.writer()
         g = GroupedPostings(w) if grouped else None
         for d in docs:
-            g.update(fields_for(d)) if grouped else w.update_document(**fields_for(d))
+            fields = fields_for(d)
+            if ahead:  # text fields analysed ahead, as ingest workers hand them over
+                analysed = pre_analyse(w.schema, d)
+                assert analysed
+                fields.update(analysed)
+            g.update(fields) if grouped else w.update_document(**fields)
         w.commit(merge=False)
         files = sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in index.path.iterdir()
                        if f.is_file() and f.suffix in (".trm", ".pst", ".col", ".seg"))
@@ -143,4 +156,4 @@ def test_grouped_postings_write_the_segment_whoosh_writes(tmp_path, seed_texts):
         with index.open().searcher() as s:
             assert s.doc_count() == 300
         contents.append(files)
-    assert contents[0] == contents[1]
+    assert contents[0] == contents[1] == contents[2]
