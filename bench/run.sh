@@ -17,4 +17,5 @@ PY="${SIJILL_BENCH_PYTHON:-.venv/bin/python}"  # make bench: the project venv
 "$PY" bench/search.py --size "$SIZE"
 "$PY" bench/load.py --size "$SIZE" --seconds "${LOAD_SECONDS:-60}"
 "$PY" bench/load.py --size "$SIZE" --seconds "${LOAD_SECONDS:-60}" --no-cache  # every page computed
+"$PY" bench/load.py --size "$SIZE" --seconds "${LOAD_SECONDS:-60}" --fresh     # every query new
 "$PY" bench/report.py --size "$SIZE"
