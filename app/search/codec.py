@@ -467,7 +467,9 @@ def _varint_at(b: bytes, i: int) -> tuple[int, int]:
 class TermTable:
     """Reader of `TermTableWriter`'s file: the same mapping interface Whoosh's terms reader uses."""
 
-    _CACHE_BLOCKS = 1024
+    #: Decoded blocks kept per table (~4 KB each, one table per segment): lookups of a query's few
+    #: words reuse them; fresh words decode their block anyway, so more only costs memory.
+    _CACHE_BLOCKS = 256
 
     def __init__(self, dbfile, length: int):
         self.dbfile = dbfile

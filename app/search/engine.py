@@ -35,7 +35,10 @@ from .proximity import PAIR_DISTANCE, ProximityBonus
 #: Positions are keyed as candidate × _KEY + position (positions are < 2**31).
 _KEY = np.int64(1) << np.int64(33)
 
-_CACHE = PostingsCache()
+#: Per-segment postings: a second level under `Generation._terms` (which holds the same postings
+#: scored), useful when a generation changes and for terms `_terms` evicted. Bounded small: fresh
+#: traffic (every query new words) filled 48 MB per worker for few hits (RSS target 500 MB).
+_CACHE = PostingsCache(max_bytes=16 * 2**20)
 
 
 @dataclass
@@ -57,7 +60,7 @@ class Matches:
 #: Bytes of scored term postings (`Generation._term`) kept per index generation and process.
 TERM_CACHE_BYTES = 12 * 2**20
 #: Bytes of whole-index position lists (`Generation.positions`) kept per generation and process.
-POSITIONS_CACHE_BYTES = 24 * 2**20
+POSITIONS_CACHE_BYTES = 16 * 2**20
 
 
 class Leaf:
