@@ -305,6 +305,18 @@ _SEGMENT_MEMOS: OrderedDict[tuple[str, str], dict] = OrderedDict()
 _SEGMENT_MEMOS_LOCK = threading.Lock()
 
 
+#: The bound a server uses: its lookups are the words of readers' queries, which rarely repeat
+#: once past the common ones; ingest's glued-word decisions are what the larger bound is for.
+SERVER_MEMO_TERMS = 20_000
+
+
+def bound_term_memos(terms_per_segment: int) -> None:
+    """Set how many lookups each segment's memo keeps (a process serving queries keeps fewer:
+    under traffic of ever new words, 200,000 entries in each of 8 segments is over 100 MB)."""
+    global _MEMO_TERMS
+    _MEMO_TERMS = max(1, int(terms_per_segment))
+
+
 def _segment_memo(key: tuple[str, str]) -> dict:
     """The document-frequency memo of one segment file (most recently opened segments kept)."""
     with _SEGMENT_MEMOS_LOCK:
@@ -484,13 +496,27 @@ class TermTable:
         if blk is None:
             start, end = self._offsets[i], self._offsets[i + 1]
             raw = self.dbfile.get(start, end - start)
-            keys, values, prev, j = [], [], b"", 0
-            while j < len(raw):
-                shared, j = _varint_at(raw, j)
-                n, j = _varint_at(raw, j)
+            keys, values, prev, j, end = [], [], b"", 0, len(raw)
+            while j < end:
+                # Lengths are almost always one byte: read those inline (a call each was most of
+                # a block's decoding, and fresh query words decode a block per segment).
+                shared = raw[j]
+                if shared < 0x80:
+                    j += 1
+                else:
+                    shared, j = _varint_at(raw, j)
+                n = raw[j]
+                if n < 0x80:
+                    j += 1
+                else:
+                    n, j = _varint_at(raw, j)
                 key = prev[:shared] + raw[j:j + n]
                 j += n
-                n, j = _varint_at(raw, j)
+                n = raw[j]
+                if n < 0x80:
+                    j += 1
+                else:
+                    n, j = _varint_at(raw, j)
                 values.append(raw[j:j + n])
                 j += n
                 keys.append(key)
