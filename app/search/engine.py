@@ -38,7 +38,7 @@ _KEY = np.int64(1) << np.int64(33)
 #: Per-segment postings: a second level under `Generation._terms` (which holds the same postings
 #: scored), useful when a generation changes and for terms `_terms` evicted. Bounded small: fresh
 #: traffic (every query new words) filled 48 MB per worker for few hits (RSS target 500 MB).
-_CACHE = PostingsCache(max_bytes=16 * 2**20)
+_CACHE = PostingsCache(max_bytes=8 * 2**20)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from .highlight import WordMatcher, matching_form, snippet, snippet_text
 from .params import SearchParams
 from .query import ParsedQuery, parse
 from .ranking import WINDOW, demote_duplicates, spread_same_page
+from .heap import HeapTrimmer
 from .suggest import FEW_RESULTS, Corrector, corrections, display_form, rewrite
 
 
@@ -281,6 +282,7 @@ class SearchService:
             cache_size = archive.settings.result_cache
         self.cache = ResultCache(cache_size)
         self.rows = HitRows()
+        self.heap = HeapTrimmer()
 
     @property
     def backend(self) -> SearchBackend:
@@ -364,6 +366,7 @@ class SearchService:
         page = self.cache.get(token, p)
         if page is None:
             page = self._search(p)
+            self.heap.tick()
             self.cache.put(token, p, page)
         return page
 
