@@ -199,6 +199,17 @@ class HitRows:
                 self._bytes -= self._size(old)
 
 
+#: Bytes of cached pages (their renderings, roughly their hits) per process.
+RESULT_CACHE_BYTES = 8 * 2**20
+
+
+def _page_bytes(page: SearchPage) -> int:
+    """Roughly what a cached page holds: its renderings and, per hit, its snippet and fields."""
+    rendered = sum(len(v[0]) if isinstance(v, tuple) else len(v) if isinstance(v, (bytes, str)) else 0
+                   for v in page.rendered.values())
+    return rendered + 2048 * len(page.results) + 1024
+
+
 class ResultCache:
     """Finished `SearchPage`s of the current archive state, by their parameters: a bounded LRU, one
     per process, emptied whenever the state changes.
@@ -213,8 +224,9 @@ class ResultCache:
     that check runs once per generation. Pages are shared between requests: read-only.
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_bytes: int = RESULT_CACHE_BYTES):
         self.size = max(0, int(size))
+        self.max_bytes = max_bytes
         self._pages: OrderedDict[SearchParams, SearchPage] = OrderedDict()
         self._lock = threading.Lock()
         self._state: tuple[object, int] | None = None  # (searcher, token) once consistent
@@ -265,6 +277,13 @@ class ResultCache:
             self._pages.move_to_end(p)
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
+            # Bytes too: a page keeps its rendering (~75 KB of HTML at 10 results), and traffic of
+            # ever new queries filled 256 pages (~19 MB) per worker for no hits (RSS target).
+            # The renderings are attached after `put`, so they are counted here, at the next one.
+            total = sum(map(_page_bytes, self._pages.values()))
+            while total > self.max_bytes and len(self._pages) > 1:
+                _, old = self._pages.popitem(last=False)
+                total -= _page_bytes(old)
 
     def __len__(self) -> int:
         return len(self._pages)
