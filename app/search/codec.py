@@ -538,11 +538,46 @@ class TermTable:
         return i, 0
 
     def __getitem__(self, key: bytes) -> bytes:
-        i, k = self._find(key)
-        if i < len(self._first):
-            keys, values = self._block(i)
-            if keys[k] == key:
+        i = bisect_right(self._first, key) - 1
+        if i < 0:
+            raise KeyError(key)
+        blk = self._cache.get(i)
+        if blk is not None:
+            keys, values = blk
+            k = bisect_left(keys, key)
+            if k < len(keys) and keys[k] == key:
                 return values[k]
+            raise KeyError(key)
+        # Not decoded yet: read entries only up to the key, keep nothing. A point lookup is the
+        # common case (a query's words, each once per segment; the callers above keep what they
+        # found), and decoding and keeping the whole block cost twice as much.
+        start, end = self._offsets[i], self._offsets[i + 1]
+        raw = self.dbfile.get(start, end - start)
+        prev, j, end = b"", 0, len(raw)
+        while j < end:
+            shared = raw[j]
+            if shared < 0x80:
+                j += 1
+            else:
+                shared, j = _varint_at(raw, j)
+            n = raw[j]
+            if n < 0x80:
+                j += 1
+            else:
+                n, j = _varint_at(raw, j)
+            k = prev[:shared] + raw[j:j + n]
+            j += n
+            n = raw[j]
+            if n < 0x80:
+                j += 1
+            else:
+                n, j = _varint_at(raw, j)
+            if k >= key:
+                if k == key:
+                    return raw[j:j + n]
+                break
+            j += n
+            prev = k
         raise KeyError(key)
 
     def __contains__(self, key: bytes) -> bool:
