@@ -158,6 +158,9 @@ class HitRows:
 
     def __init__(self, max_bytes: int = 8 * 2**20):
         self.max_bytes = max_bytes
+        self._sizes: dict[SearchParams, int] = {}  # bytes of each page, as last measured
+        self._bytes = 0
+        self._last: SearchParams | None = None
         self._rows: OrderedDict[str, HitRow] = OrderedDict()
         self._bytes = 0
         self._generation: object | None = None
@@ -227,6 +230,9 @@ class ResultCache:
     def __init__(self, size: int, max_bytes: int = RESULT_CACHE_BYTES):
         self.size = max(0, int(size))
         self.max_bytes = max_bytes
+        self._sizes: dict[SearchParams, int] = {}  # bytes of each page, as last measured
+        self._bytes = 0
+        self._last: SearchParams | None = None
         self._pages: OrderedDict[SearchParams, SearchPage] = OrderedDict()
         self._lock = threading.Lock()
         self._state: tuple[object, int] | None = None  # (searcher, token) once consistent
@@ -252,6 +258,8 @@ class ResultCache:
             self._tokens += 1
             self._state = (searcher, self._tokens)
             self._pages.clear()  # older generations' pages are never asked for again
+            self._sizes.clear()
+            self._bytes, self._last = 0, None
             return self._tokens
 
     def get(self, token: int | None, p: SearchParams) -> SearchPage | None:
@@ -273,17 +281,24 @@ class ResultCache:
             # Computed under an older state (a commit landed meanwhile): not for the new one.
             if self._state is None or self._state[1] != token:
                 return
-            self._pages[p] = page
-            self._pages.move_to_end(p)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
             # Bytes too: a page keeps its rendering (~75 KB of HTML at 10 results), and traffic of
             # ever new queries filled 256 pages (~19 MB) per worker for no hits (RSS target).
-            # The renderings are attached after `put`, so they are counted here, at the next one.
-            total = sum(map(_page_bytes, self._pages.values()))
-            while total > self.max_bytes and len(self._pages) > 1:
-                _, old = self._pages.popitem(last=False)
-                total -= _page_bytes(old)
+            # A rendering is attached after `put`: the page put last is measured again now.
+            last = self._last
+            if last is not None and last in self._sizes:
+                size = _page_bytes(self._pages[last])
+                self._bytes += size - self._sizes[last]
+                self._sizes[last] = size
+            if p in self._pages:
+                self._bytes -= self._sizes.pop(p)
+            self._pages[p] = page
+            self._pages.move_to_end(p)
+            self._sizes[p] = _page_bytes(page)
+            self._bytes += self._sizes[p]
+            self._last = p
+            while len(self._pages) > 1 and (len(self._pages) > self.size or self._bytes > self.max_bytes):
+                old, _ = self._pages.popitem(last=False)
+                self._bytes -= self._sizes.pop(old)
 
     def __len__(self) -> int:
         return len(self._pages)
