@@ -134,6 +134,7 @@ def test_cached_pages_are_bounded_in_bytes_as_well_as_in_number(tmp_path):
     for q in ("الصاخور", "قصف", "عنيف", "صباح", "اليوم"):
         assert client.get("/reports", params={"q": q}).status_code == 200
     assert 2 <= len(cache) <= 4 < cache.size
+    assert set(cache._sizes) == set(cache._pages) and cache._bytes == sum(cache._sizes.values())
     # The newest pages stayed; the first went.
     assert "حلب" not in {p.q for p in cache._pages}
     hits = cache.hits
