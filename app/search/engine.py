@@ -60,7 +60,7 @@ class Matches:
 #: Bytes of scored term postings (`Generation._term`) kept per index generation and process.
 TERM_CACHE_BYTES = 12 * 2**20
 #: Bytes of whole-index position lists (`Generation.positions`) kept per generation and process.
-POSITIONS_CACHE_BYTES = 16 * 2**20
+POSITIONS_CACHE_BYTES = 12 * 2**20
 
 
 class Leaf:

@@ -13,7 +13,7 @@ import ctypes.util
 import threading
 
 #: Computed pages between two trims.
-TRIM_EVERY = 200
+TRIM_EVERY = 100
 
 
 def _trimmer():

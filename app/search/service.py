@@ -203,7 +203,7 @@ class HitRows:
 
 
 #: Bytes of cached pages (their renderings, roughly their hits) per process.
-RESULT_CACHE_BYTES = 8 * 2**20
+RESULT_CACHE_BYTES = 6 * 2**20
 
 
 def _page_bytes(page: SearchPage) -> int:
