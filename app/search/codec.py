@@ -312,7 +312,7 @@ SERVER_MEMO_TERMS = 20_000
 
 def bound_term_memos(terms_per_segment: int) -> None:
     """Set how many lookups each segment's memo keeps (a process serving queries keeps fewer:
-    under traffic of ever new words, 200,000 entries in each of 8 segments is over 100 MB)."""
+    under traffic of ever new words, 200,000 entries in each of 8 segments could reach ~150 MB)."""
     global _MEMO_TERMS
     _MEMO_TERMS = max(1, int(terms_per_segment))
 
@@ -479,8 +479,8 @@ def _varint_at(b: bytes, i: int) -> tuple[int, int]:
 class TermTable:
     """Reader of `TermTableWriter`'s file: the same mapping interface Whoosh's terms reader uses."""
 
-    #: Decoded blocks kept per table (~4 KB each, one table per segment): lookups of a query's few
-    #: words reuse them; fresh words decode their block anyway, so more only costs memory.
+    #: Decoded blocks kept per table (~4 KB each, one table per segment) for walks (cursors, ranges,
+    #: the spelling automaton); point lookups read a block without keeping it (`__getitem__`).
     _CACHE_BLOCKS = 256
 
     def __init__(self, dbfile, length: int):
