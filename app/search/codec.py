@@ -305,6 +305,18 @@ _SEGMENT_MEMOS: OrderedDict[tuple[str, str], dict] = OrderedDict()
 _SEGMENT_MEMOS_LOCK = threading.Lock()
 
 
+#: The bound a server uses: its lookups are the words of readers' queries, which rarely repeat
+#: once past the common ones; ingest's glued-word decisions are what the larger bound is for.
+SERVER_MEMO_TERMS = 20_000
+
+
+def bound_term_memos(terms_per_segment: int) -> None:
+    """Set how many lookups each segment's memo keeps (a process serving queries keeps fewer:
+    under traffic of ever new words, 200,000 entries in each of 8 segments could reach ~150 MB)."""
+    global _MEMO_TERMS
+    _MEMO_TERMS = max(1, int(terms_per_segment))
+
+
 def _segment_memo(key: tuple[str, str]) -> dict:
     """The document-frequency memo of one segment file (most recently opened segments kept)."""
     with _SEGMENT_MEMOS_LOCK:
@@ -698,7 +710,9 @@ def _varint_at(b: bytes, i: int) -> tuple[int, int]:
 class TermTable:
     """Reader of `TermTableWriter`'s file: the same mapping interface Whoosh's terms reader uses."""
 
-    _CACHE_BLOCKS = 1024
+    #: Decoded blocks kept per table (~4 KB each, one table per segment) for walks (cursors, ranges,
+    #: the spelling automaton); point lookups read a block without keeping it (`__getitem__`).
+    _CACHE_BLOCKS = 256
 
     def __init__(self, dbfile, length: int):
         self.dbfile = dbfile
@@ -713,13 +727,27 @@ class TermTable:
         if blk is None:
             start, end = self._offsets[i], self._offsets[i + 1]
             raw = self.dbfile.get(start, end - start)
-            keys, values, prev, j = [], [], b"", 0
-            while j < len(raw):
-                shared, j = _varint_at(raw, j)
-                n, j = _varint_at(raw, j)
+            keys, values, prev, j, end = [], [], b"", 0, len(raw)
+            while j < end:
+                # Lengths are almost always one byte: read those inline (a call each was most of
+                # a block's decoding, and fresh query words decode a block per segment).
+                shared = raw[j]
+                if shared < 0x80:
+                    j += 1
+                else:
+                    shared, j = _varint_at(raw, j)
+                n = raw[j]
+                if n < 0x80:
+                    j += 1
+                else:
+                    n, j = _varint_at(raw, j)
                 key = prev[:shared] + raw[j:j + n]
                 j += n
-                n, j = _varint_at(raw, j)
+                n = raw[j]
+                if n < 0x80:
+                    j += 1
+                else:
+                    n, j = _varint_at(raw, j)
                 values.append(raw[j:j + n])
                 j += n
                 keys.append(key)
@@ -741,11 +769,46 @@ class TermTable:
         return i, 0
 
     def __getitem__(self, key: bytes) -> bytes:
-        i, k = self._find(key)
-        if i < len(self._first):
-            keys, values = self._block(i)
-            if keys[k] == key:
+        i = bisect_right(self._first, key) - 1
+        if i < 0:
+            raise KeyError(key)
+        blk = self._cache.get(i)
+        if blk is not None:
+            keys, values = blk
+            k = bisect_left(keys, key)
+            if k < len(keys) and keys[k] == key:
                 return values[k]
+            raise KeyError(key)
+        # Not decoded yet: read entries only up to the key, keep nothing. A point lookup is the
+        # common case (a query's words, each once per segment; the callers above keep what they
+        # found), and decoding and keeping the whole block cost twice as much.
+        start, end = self._offsets[i], self._offsets[i + 1]
+        raw = self.dbfile.get(start, end - start)
+        prev, j, end = b"", 0, len(raw)
+        while j < end:
+            shared = raw[j]
+            if shared < 0x80:
+                j += 1
+            else:
+                shared, j = _varint_at(raw, j)
+            n = raw[j]
+            if n < 0x80:
+                j += 1
+            else:
+                n, j = _varint_at(raw, j)
+            k = prev[:shared] + raw[j:j + n]
+            j += n
+            n = raw[j]
+            if n < 0x80:
+                j += 1
+            else:
+                n, j = _varint_at(raw, j)
+            if k >= key:
+                if k == key:
+                    return raw[j:j + n]
+                break
+            j += n
+            prev = k
         raise KeyError(key)
 
     def __contains__(self, key: bytes) -> bool:

@@ -35,7 +35,10 @@ from .proximity import PAIR_DISTANCE, ProximityBonus
 #: Positions are keyed as candidate × _KEY + position (positions are < 2**31).
 _KEY = np.int64(1) << np.int64(33)
 
-_CACHE = PostingsCache()
+#: Per-segment postings: a second level under `Generation._terms` (which holds the same postings
+#: scored), useful when a generation changes and for terms `_terms` evicted. Bounded small: fresh
+#: traffic (every query new words) filled 48 MB per worker for few hits (RSS target 500 MB).
+_CACHE = PostingsCache(max_bytes=8 * 2**20)
 
 
 @dataclass
@@ -57,7 +60,7 @@ class Matches:
 #: Bytes of scored term postings (`Generation._term`) kept per index generation and process.
 TERM_CACHE_BYTES = 12 * 2**20
 #: Bytes of whole-index position lists (`Generation.positions`) kept per generation and process.
-POSITIONS_CACHE_BYTES = 24 * 2**20
+POSITIONS_CACHE_BYTES = 12 * 2**20
 
 
 class Leaf:
@@ -114,7 +117,6 @@ class Generation:
         self.weighting = searcher.weighting
         self._lock = threading.RLock()  # columns are built from other columns
         self._cols: dict[str, object] = {}
-        self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
         #: Each term's matches across all segments with their BM25F scores, unboosted: a term
         #: recurs across queries (every query naming Aleppo), and gathering and scoring its
         #: postings segment by segment was most of evaluating a query.
@@ -581,15 +583,17 @@ class Generation:
         """A term's matches in every segment, with their BM25F scores (no boost)."""
         docs, scores = [], []
         scorable = field.scorable
-        if scorable:
+        found = [(leaf, leaf.postings(fieldname, btext)) for leaf in self.leaves]
+        found = [(leaf, p) for leaf, p in found if len(p.ids)]
+        if scorable and found:
             w = self.weighting
             b = w._field_B.get(fieldname, w.B)
             k1 = w.K1
-            idf, avgfl = self._term_stats(fieldname, btext)
-        for leaf in self.leaves:
-            p = leaf.postings(fieldname, btext)
-            if not len(p.ids):
-                continue
+            # Whoosh's document frequency is the postings' count (deleted documents included, as
+            # here): counted from the lists just read, not looked up again in every segment.
+            idf = math.log(self.doccount / (sum(len(p.ids) for _, p in found) + 1)) + 1
+            avgfl = self._avg_length(fieldname)
+        for leaf, p in found:
             tf = p.weights.astype(np.float64)
             if scorable:
                 fl = leaf.lengths(fieldname)[p.ids].astype(np.float64)
@@ -602,18 +606,9 @@ class Generation:
             return Matches.empty()
         return Matches(np.concatenate(docs), np.concatenate(scores))
 
-    def _term_stats(self, fieldname: str, btext: bytes) -> tuple[float, float]:
-        """(idf, average field length) for BM25F — what Whoosh computes, asked of every segment
-        for every term of every query; remembered for this generation (bounded)."""
-        key = (fieldname, btext)
-        v = self._stats.get(key)
-        if v is None:
-            s = self.searcher
-            if len(self._stats) > 100_000:
-                self._stats.clear()
-            df = s.doc_frequency(fieldname, btext)
-            v = self._stats[key] = (math.log(self.doccount / (df + 1)) + 1, s.avg_field_length(fieldname) or 1)
-        return v
+    def _avg_length(self, fieldname: str) -> float:
+        """The field's average length for BM25F, as Whoosh computes it (once per generation)."""
+        return self._cached(f"avgfl:{fieldname}", lambda: self.searcher.avg_field_length(fieldname) or 1)
 
     def _whoosh(self, q: wq.Query) -> Matches:
         """Fallback: Whoosh's own matcher for this subtree, per segment."""

@@ -24,6 +24,7 @@ from .highlight import WordMatcher, matching_form, snippet, snippet_text
 from .params import SearchParams
 from .query import ParsedQuery, parse
 from .ranking import WINDOW, demote_duplicates, spread_same_page
+from .heap import HeapTrimmer
 from .suggest import FEW_RESULTS, Corrector, corrections, display_form, rewrite
 
 
@@ -157,6 +158,9 @@ class HitRows:
 
     def __init__(self, max_bytes: int = 8 * 2**20):
         self.max_bytes = max_bytes
+        self._sizes: dict[SearchParams, int] = {}  # bytes of each page, as last measured
+        self._bytes = 0
+        self._last: SearchParams | None = None
         self._rows: OrderedDict[str, HitRow] = OrderedDict()
         self._bytes = 0
         self._generation: object | None = None
@@ -198,6 +202,17 @@ class HitRows:
                 self._bytes -= self._size(old)
 
 
+#: Bytes of cached pages (their renderings, roughly their hits) per process.
+RESULT_CACHE_BYTES = 6 * 2**20
+
+
+def _page_bytes(page: SearchPage) -> int:
+    """Roughly what a cached page holds: its renderings and, per hit, its snippet and fields."""
+    rendered = sum(len(v[0]) if isinstance(v, tuple) else len(v) if isinstance(v, (bytes, str)) else 0
+                   for v in page.rendered.values())
+    return rendered + 2048 * len(page.results) + 1024
+
+
 class ResultCache:
     """Finished `SearchPage`s of the current archive state, by their parameters: a bounded LRU, one
     per process, emptied whenever the state changes.
@@ -212,8 +227,12 @@ class ResultCache:
     that check runs once per generation. Pages are shared between requests: read-only.
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_bytes: int = RESULT_CACHE_BYTES):
         self.size = max(0, int(size))
+        self.max_bytes = max_bytes
+        self._sizes: dict[SearchParams, int] = {}  # bytes of each page, as last measured
+        self._bytes = 0
+        self._last: SearchParams | None = None
         self._pages: OrderedDict[SearchParams, SearchPage] = OrderedDict()
         self._lock = threading.Lock()
         self._state: tuple[object, int] | None = None  # (searcher, token) once consistent
@@ -239,6 +258,8 @@ class ResultCache:
             self._tokens += 1
             self._state = (searcher, self._tokens)
             self._pages.clear()  # older generations' pages are never asked for again
+            self._sizes.clear()
+            self._bytes, self._last = 0, None
             return self._tokens
 
     def get(self, token: int | None, p: SearchParams) -> SearchPage | None:
@@ -260,10 +281,24 @@ class ResultCache:
             # Computed under an older state (a commit landed meanwhile): not for the new one.
             if self._state is None or self._state[1] != token:
                 return
+            # Bytes too: a page keeps its rendering (~75 KB of HTML at 10 results), and traffic of
+            # ever new queries filled 256 pages (~19 MB) per worker for no hits (RSS target).
+            # A rendering is attached after `put`: the page put last is measured again now.
+            last = self._last
+            if last is not None and last in self._sizes:
+                size = _page_bytes(self._pages[last])
+                self._bytes += size - self._sizes[last]
+                self._sizes[last] = size
+            if p in self._pages:
+                self._bytes -= self._sizes.pop(p)
             self._pages[p] = page
             self._pages.move_to_end(p)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+            self._sizes[p] = _page_bytes(page)
+            self._bytes += self._sizes[p]
+            self._last = p
+            while len(self._pages) > 1 and (len(self._pages) > self.size or self._bytes > self.max_bytes):
+                old, _ = self._pages.popitem(last=False)
+                self._bytes -= self._sizes.pop(old)
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -281,6 +316,7 @@ class SearchService:
             cache_size = archive.settings.result_cache
         self.cache = ResultCache(cache_size)
         self.rows = HitRows()
+        self.heap = HeapTrimmer()
 
     @property
     def backend(self) -> SearchBackend:
@@ -364,6 +400,7 @@ class SearchService:
         page = self.cache.get(token, p)
         if page is None:
             page = self._search(p)
+            self.heap.tick()
             self.cache.put(token, p, page)
         return page
 

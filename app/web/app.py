@@ -17,6 +17,7 @@ from app.config import Settings, get_settings
 from app.dates.hijri import arabic_digits
 from app.db import PREPARED_ENV
 from app.gazetteer.load import get as get_place
+from app.search.codec import SERVER_MEMO_TERMS, bound_term_memos
 from app.search.params import ParamError
 from app.search.service import SearchService
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Under `sijill serve` the database was migrated before the workers started (app.cli).
     archive = Archive(settings, migrate_db=os.environ.get(PREPARED_ENV) != "1")
+    bound_term_memos(SERVER_MEMO_TERMS)
     app = FastAPI(title="Sijill — سجل", version=__version__, docs_url=None, redoc_url=None,
                   description=API_DESCRIPTION, openapi_tags=TAGS)
     app.state.settings = settings

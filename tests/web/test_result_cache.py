@@ -118,3 +118,25 @@ def test_pagination_numbers_are_those_the_full_loop_showed():
             shown = [n for n in range(1, last + 1)
                      if n == 1 or n == last or cur - 3 <= n <= cur + 3]
             assert page_numbers(cur, last) == shown, (cur, last)
+
+
+def test_cached_pages_are_bounded_in_bytes_as_well_as_in_number(tmp_path):
+    # Traffic of ever new queries must not keep hundreds of rendered pages per worker: past the
+    # byte bound the least recently used pages go, however few the count bound would keep.
+    settings, client = _archive(tmp_path)
+    cache = client.app.state.service.cache
+    page = client.get("/reports", params={"q": "حلب"})
+    assert page.status_code == 200 and len(cache) == 1
+    one = next(iter(cache._pages.values()))
+    rendered = len(one.rendered["reports.html"][0])
+    assert rendered > 1000
+    cache.max_bytes = 3 * (rendered + 4096)  # room for about three rendered pages
+    for q in ("الصاخور", "قصف", "عنيف", "صباح", "اليوم"):
+        assert client.get("/reports", params={"q": q}).status_code == 200
+    assert 2 <= len(cache) <= 4 < cache.size
+    assert set(cache._sizes) == set(cache._pages) and cache._bytes == sum(cache._sizes.values())
+    # The newest pages stayed; the first went.
+    assert "حلب" not in {p.q for p in cache._pages}
+    hits = cache.hits
+    assert client.get("/reports", params={"q": "اليوم"}).status_code == 200
+    assert cache.hits == hits + 1
