@@ -37,8 +37,9 @@ _KEY = np.int64(1) << np.int64(33)
 
 #: Per-segment postings: a second level under `Generation._terms` (which holds the same postings
 #: scored), useful when a generation changes and for terms `_terms` evicted. Bounded small: fresh
-#: traffic (every query new words) filled 48 MB per worker for few hits (RSS target 500 MB).
-_CACHE = PostingsCache(max_bytes=8 * 2**20)
+#: traffic (every query new words) filled 48 MB per worker for few hits (RSS target 500 MB; 2 workers
+#: under `bench/load.py --fresh` at 100k peaked at 555 MB with 8 + 12 + 12 MB, 539 with the word memos bounded).
+_CACHE = PostingsCache(max_bytes=4 * 2**20)
 
 
 @dataclass
@@ -58,9 +59,9 @@ class Matches:
 
 
 #: Bytes of scored term postings (`Generation._term`) kept per index generation and process.
-TERM_CACHE_BYTES = 12 * 2**20
+TERM_CACHE_BYTES = 8 * 2**20
 #: Bytes of whole-index position lists (`Generation.positions`) kept per generation and process.
-POSITIONS_CACHE_BYTES = 12 * 2**20
+POSITIONS_CACHE_BYTES = 8 * 2**20
 
 
 class Leaf:

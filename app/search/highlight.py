@@ -31,6 +31,10 @@ def _forms(word: str) -> tuple[str, str]:
     return fold(word), fold_keep_ta(word)
 
 
+#: The public name of that memo (a server bounds it: `heap.HeapTrimmer`).
+word_forms = _forms
+
+
 #: Letters a stem may carry in another shape than the word it comes from: ta marbuta written ت
 #: or folded to ه, a hamza on its seat (أسماؤه → أسماء).
 _CANON = str.maketrans({"ة": "ه", "ت": "ه", "ؤ": "ء", "ئ": "ء"})

@@ -15,12 +15,13 @@ from sqlalchemy.orm import defer, selectinload
 from whoosh.query import Or, Query, Term
 
 from app.archive import Archive
+from app.arabic.stem import stem_variants
 from app.dates import timeline
 from app.dates.timeline import Bucket
 from app.models import PlaceMention, Report
 
 from .backend import SearchBackend, SearchRequest
-from .highlight import WordMatcher, matching_form, snippet, snippet_text
+from .highlight import WordMatcher, matching_form, snippet, snippet_text, word_forms
 from .params import SearchParams
 from .query import ParsedQuery, parse
 from .ranking import WINDOW, demote_duplicates, spread_same_page
@@ -316,7 +317,7 @@ class SearchService:
             cache_size = archive.settings.result_cache
         self.cache = ResultCache(cache_size)
         self.rows = HitRows()
-        self.heap = HeapTrimmer()
+        self.heap = HeapTrimmer(memos=(stem_variants, word_forms))
 
     @property
     def backend(self) -> SearchBackend:
