@@ -640,6 +640,33 @@ TERM_BLOCK = 32
 _TABLE_TAG = b"SJT1"
 
 
+def _block_entries(raw: bytes):
+    """(key, value) of each entry of a front-coded term-table block, in order. Lengths are almost
+    always one byte: read inline (a call each was most of a block's decoding)."""
+    prev, j, end = b"", 0, len(raw)
+    while j < end:
+        shared = raw[j]
+        if shared < 0x80:
+            j += 1
+        else:
+            shared, j = _varint_at(raw, j)
+        n = raw[j]
+        if n < 0x80:
+            j += 1
+        else:
+            n, j = _varint_at(raw, j)
+        key = prev[:shared] + raw[j:j + n]
+        j += n
+        n = raw[j]
+        if n < 0x80:
+            j += 1
+        else:
+            n, j = _varint_at(raw, j)
+        yield key, raw[j:j + n]
+        j += n
+        prev = key
+
+
 class TermTableWriter:
     """The term table as sorted blocks of front-coded keys (Whoosh writes an on-disk hash: per term
     8 bytes of lengths, 24 of hash slots and 4 of ordering index before its key and value — two
@@ -726,32 +753,10 @@ class TermTable:
         blk = self._cache.get(i)
         if blk is None:
             start, end = self._offsets[i], self._offsets[i + 1]
-            raw = self.dbfile.get(start, end - start)
-            keys, values, prev, j, end = [], [], b"", 0, len(raw)
-            while j < end:
-                # Lengths are almost always one byte: read those inline (a call each was most of
-                # a block's decoding, and fresh query words decode a block per segment).
-                shared = raw[j]
-                if shared < 0x80:
-                    j += 1
-                else:
-                    shared, j = _varint_at(raw, j)
-                n = raw[j]
-                if n < 0x80:
-                    j += 1
-                else:
-                    n, j = _varint_at(raw, j)
-                key = prev[:shared] + raw[j:j + n]
-                j += n
-                n = raw[j]
-                if n < 0x80:
-                    j += 1
-                else:
-                    n, j = _varint_at(raw, j)
-                values.append(raw[j:j + n])
-                j += n
+            keys, values = [], []
+            for key, value in _block_entries(self.dbfile.get(start, end - start)):
                 keys.append(key)
-                prev = key
+                values.append(value)
             if len(self._cache) >= self._CACHE_BLOCKS:
                 self._cache.clear()
             blk = self._cache[i] = (keys, values)
@@ -783,32 +788,11 @@ class TermTable:
         # common case (a query's words, each once per segment; the callers above keep what they
         # found), and decoding and keeping the whole block cost twice as much.
         start, end = self._offsets[i], self._offsets[i + 1]
-        raw = self.dbfile.get(start, end - start)
-        prev, j, end = b"", 0, len(raw)
-        while j < end:
-            shared = raw[j]
-            if shared < 0x80:
-                j += 1
-            else:
-                shared, j = _varint_at(raw, j)
-            n = raw[j]
-            if n < 0x80:
-                j += 1
-            else:
-                n, j = _varint_at(raw, j)
-            k = prev[:shared] + raw[j:j + n]
-            j += n
-            n = raw[j]
-            if n < 0x80:
-                j += 1
-            else:
-                n, j = _varint_at(raw, j)
+        for k, value in _block_entries(self.dbfile.get(start, end - start)):
             if k >= key:
                 if k == key:
-                    return raw[j:j + n]
+                    return value
                 break
-            j += n
-            prev = k
         raise KeyError(key)
 
     def __contains__(self, key: bytes) -> bool:
