@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmarks, end to end, at one scale (see bench/README.md):
-#   make bench       → bash bench/run.sh 10000    (≈ 4 minutes on 2 cores: 230 s measured)
-#   make bench-100k  → bash bench/run.sh 100000   (≈ 25 minutes, 22 of them ingest; needs ../shared/data)
+#   make bench       → bash bench/run.sh 10000    (≈ 3 minutes on 2 cores: 186 s measured)
+#   make bench-100k  → bash bench/run.sh 100000   (≈ 12 minutes, 5 of them ingest; needs ../shared/data)
 # Builds the corpus (outside the tracked tree: bench/out/), ingests it into a fresh archive, runs the
 # search benchmark (with the FTS5 baseline) and the load test, then prints the summary against the
 # targets. Traffic goes to 127.0.0.1 only. LOAD_SECONDS shortens the load test (default 60);

@@ -160,3 +160,16 @@ def _thresholds(_: int) -> tuple[int, int, int]:
     import gc
 
     return gc.get_threshold()
+
+
+def _niceness(_: int) -> int:
+    return os.nice(0)
+
+
+def test_workers_run_at_a_lower_priority_than_the_storing_process():
+    """The main process is the slowest stage: the workers yield the CPU to it."""
+    mine = os.nice(0)
+    seen = {n for _, n in ordered_map(_niceness, range(parallel.POOL_AFTER + 40), workers=2)}
+    expected = min(19, mine + parallel.WORKER_NICENESS)
+    assert seen == {expected}
+    assert os.nice(0) == mine  # the storing process keeps its own priority
