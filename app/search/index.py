@@ -35,10 +35,9 @@ from .fields import ArabicText, PreAnalysed
 from .engine import Generation, Matches
 from .merge import TieredMerge, merge_all
 from .postings import GroupedPostings
-from .schema import INDEX_NAME, SCHEMA_VERSION, VERSION_FILE, build_schema
+from .schema import INDEX_NAME, SCHEMA_VERSION, VERSION_FILE, build_schema, version_matches
 from .vocabulary import VOCABULARY_FIELD, IndexVocabulary, KeptVocabulary
 
-_VERSION_FILE = VERSION_FILE
 #: Memory for the writer's posting pool before it spills to disk (per writer).
 WRITER_LIMIT_MB = 256
 #: Size of the smallest merge tier, in documents (about one ingest batch; see merge.py).
@@ -214,8 +213,7 @@ class ArchiveIndex:
 
     # -- opening ---------------------------------------------------------------------------
     def _version_ok(self) -> bool:
-        f = self.path / _VERSION_FILE
-        return f.is_file() and f.read_text().strip() == str(SCHEMA_VERSION)
+        return version_matches(self.path)
 
     def open(self, create: bool = True):
         """Open the index, creating it (or recreating an outdated one) when `create`."""
@@ -234,7 +232,7 @@ class ArchiveIndex:
         """An empty index (replacing any existing one)."""
         self.path.mkdir(parents=True, exist_ok=True)
         ix = windex.create_in(str(self.path), build_schema(), indexname=INDEX_NAME)
-        (self.path / _VERSION_FILE).write_text(str(SCHEMA_VERSION))
+        (self.path / VERSION_FILE).write_text(str(SCHEMA_VERSION))
         self._ix = ix
         self.close_searcher()
         return ix

@@ -27,14 +27,18 @@ INDEX_NAME = "reports"
 VERSION_FILE = "SIJILL_SCHEMA_VERSION"
 
 
+def version_matches(path: Path) -> bool:
+    """The index in `path` was built with this SCHEMA_VERSION (an older one is rebuilt on open)."""
+    try:
+        return (path / VERSION_FILE).read_text().strip() == str(SCHEMA_VERSION)
+    except OSError:
+        return False
+
+
 def index_in_place(path: Path) -> bool:
     """An index of this schema version is in `path` (what `ArchiveIndex.open` opens without
     rebuilding), judged from its files alone: `sijill serve` checks this before starting workers."""
-    try:
-        version_ok = (path / VERSION_FILE).read_text().strip() == str(SCHEMA_VERSION)
-    except OSError:
-        return False
-    return version_ok and any(path.glob(f"_{INDEX_NAME}_*.toc"))
+    return version_matches(path) and any(path.glob(f"_{INDEX_NAME}_*.toc"))
 
 
 def build_schema() -> Schema:
